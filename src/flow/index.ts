@@ -1,0 +1,7 @@
+// flow: what a flow record is. One column table, its storage layout, batches, ip/cidr math,
+// protocol names. Pure: no I/O.
+export * from './batch.js';
+export * from './columns.js';
+export * from './ip.js';
+export * from './protocols.js';
+export * from './storage.js';

@@ -1,0 +1,79 @@
+// How flows are laid out in the store, derived from COLUMNS: addresses as numbers (IPv4 in a
+// 32-bit column, IPv6 in a 128-bit one, so CIDR filters are range comparisons), ports and
+// protocol as small integers, closed word sets as enums, ids and names dictionary-encoded.
+// The parser fills batches in exactly this layout and the engine appends them as they are.
+
+import { COLUMNS, type Column } from './columns.js';
+
+/** Physical storage types; each maps to one typed array in a batch and one engine type. */
+export type Physical =
+  | 'u8' // Uint8Array           UTINYINT
+  | 'u16' // Uint16Array         USMALLINT
+  | 'u32' // Uint32Array         UINTEGER (IPv4, epoch seconds)
+  | 'i64' // BigInt64Array       BIGINT
+  | 'u128' // BigUint64Array x2  UHUGEINT (IPv6: low word, high word)
+  | 'enum' // Uint8Array         ENUM: index into the column's values
+  | 'dict'; // Uint32Array       UINTEGER: id into the string dictionary
+
+export interface StorageColumn {
+  /** the name in the store table */
+  readonly name: string;
+  readonly physical: Physical;
+  /** the flow column it holds (all or part of) */
+  readonly column: Column;
+  /** for addresses: which family this half holds */
+  readonly family?: 'v4' | 'v6';
+}
+
+function storageOf(c: Column): StorageColumn[] {
+  switch (c.type) {
+    case 'ip':
+      return [
+        { name: `${c.sql}_v4`, physical: 'u32', column: c, family: 'v4' },
+        { name: `${c.sql}_v6`, physical: 'u128', column: c, family: 'v6' },
+      ];
+    case 'u8':
+      return [{ name: c.sql, physical: 'u8', column: c }];
+    case 'u16':
+      return [{ name: c.sql, physical: 'u16', column: c }];
+    case 'i64':
+      return [{ name: c.sql, physical: 'i64', column: c }];
+    case 'time':
+      return [{ name: c.sql, physical: 'u32', column: c }];
+    case 'enum':
+      return [{ name: c.sql, physical: 'enum', column: c }];
+    case 'string':
+      return [{ name: c.sql, physical: 'dict', column: c }];
+    default: {
+      const never: never = c.type;
+      throw new Error(`unhandled field type ${String(never)}`);
+    }
+  }
+}
+
+/** Every stored field column, in store order. */
+export const STORAGE_COLUMNS: readonly StorageColumn[] = Object.freeze(COLUMNS.flatMap(storageOf));
+
+/** The storage columns of one flow column (two for an address). */
+export function storageColumnsOf(c: Column): readonly StorageColumn[] {
+  return STORAGE_COLUMNS.filter((s) => s.column === c);
+}
+
+/** Store columns beyond the fields: the record kind, the source file id, unknown fields as JSON. */
+export const KIND_VALUES = Object.freeze(['vpc', 'tgw'] as const);
+
+/** Names of the store's tables and views, shared by every engine and by the SQL we build. */
+export const STORE = Object.freeze({
+  /** flows as stored: numbers, enums and dictionary ids (analyses query this) */
+  table: 'flow_store',
+  /** the string dictionary: id UINTEGER, value VARCHAR */
+  dict: 'flow_dict',
+  /** one row per ingested file: id, path, size, hash, flows, ingested_at */
+  files: 'flow_files',
+  /** what users and `flowsight sql` see: text addresses, UTC timestamps, strings */
+  view: 'flows',
+  /** extra store columns beyond STORAGE_COLUMNS */
+  kindColumn: 'kind',
+  fileColumn: 'file_id',
+  extraColumn: 'extra',
+});
