@@ -14,10 +14,13 @@ export interface Dialect {
 export interface RenderedSql {
   readonly text: string;
   readonly params: readonly SqlScalar[];
+  /** the pinned type of each parameter, where the tree gave one */
+  readonly types: readonly (SqlType | undefined)[];
 }
 
 export function render(node: SqlNode, dialect: Dialect): RenderedSql {
   const params: SqlScalar[] = [];
+  const types: (SqlType | undefined)[] = [];
   const walk = (n: SqlNode): string => {
     switch (n.kind) {
       case 'raw':
@@ -26,6 +29,7 @@ export function render(node: SqlNode, dialect: Dialect): RenderedSql {
         return n.path.map((p) => dialect.quoteIdent(p)).join('.');
       case 'value':
         params.push(n.value);
+        types.push(n.type);
         return dialect.placeholder(params.length - 1, n.type);
       case 'seq':
         return n.parts.map(walk).join('');
@@ -38,5 +42,5 @@ export function render(node: SqlNode, dialect: Dialect): RenderedSql {
     }
   };
   const text = walk(node);
-  return { text, params };
+  return { text, params, types };
 }

@@ -1,0 +1,129 @@
+// The embedded engine: a DuckDB file. Opens it for writing (ingest) or read-only with file
+// access disabled (queries, `flowsight sql`), runs SQL trees, and hands out the flow writer.
+
+import { existsSync } from 'node:fs';
+import {
+  BIGINT,
+  BOOLEAN,
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  DOUBLE,
+  UHUGEINT,
+  UINTEGER,
+  USMALLINT,
+  UTINYINT,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { UserError } from '../../errors.js';
+import { duckdbDialect, render, type SqlNode, type SqlType } from '../../sql/index.js';
+import type { Engine, QueryResult } from '../engine.js';
+import { FlowWriter } from './flow-writer.js';
+import { ensureSchema } from './schema.js';
+
+const TYPES: Readonly<Record<SqlType, DuckDBType>> = {
+  u8: UTINYINT,
+  u16: USMALLINT,
+  u32: UINTEGER,
+  i64: BIGINT,
+  u128: UHUGEINT,
+  f64: DOUBLE,
+  text: VARCHAR,
+  bool: BOOLEAN,
+};
+
+export interface DuckdbOptions {
+  readonly path: string;
+  /** read-only, with file access and configuration changes refused (for queries and user SQL) */
+  readonly readOnly: boolean;
+  /** DuckDB worker threads; default: all cores */
+  readonly threads?: number;
+}
+
+export class DuckdbEngine implements Engine {
+  readonly name = 'duckdb';
+  readonly dialect = duckdbDialect;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(opts: DuckdbOptions): Promise<DuckdbEngine> {
+    if (opts.readOnly && opts.path !== ':memory:' && !existsSync(opts.path)) {
+      throw new UserError('store.missing', `no flow store at '${opts.path}'`, {
+        hint: 'ingest flow logs first (flowsight ingest <path>), or point --db at an existing store',
+      });
+    }
+    const config: Record<string, string> = opts.readOnly
+      ? { access_mode: 'READ_ONLY', enable_external_access: 'false', lock_configuration: 'true' }
+      : { preserve_insertion_order: 'false' };
+    if (opts.threads !== undefined) config.threads = String(opts.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(opts.path, config);
+    } catch (e) {
+      throw new UserError('store.unreadable', `cannot open the flow store '${opts.path}': ${(e as Error).message}`, {
+        hint: 'check the path; another flowsight ingest may hold the store open for writing',
+        cause: e,
+      });
+    }
+    const engine = new DuckdbEngine(instance, await instance.connect(), opts.path);
+    if (!opts.readOnly) await ensureSchema(engine.connection);
+    return engine;
+  }
+
+  async query(node: SqlNode): Promise<QueryResult> {
+    const r = render(node, duckdbDialect);
+    const types = r.types.map((t) => (t === undefined ? undefined : TYPES[t]));
+    const reader = await this.connection.runAndReadAll(r.text, r.params as never, types as never);
+    return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() };
+  }
+
+  /** Runs SQL text a user typed (only on a read-only engine); DuckDB errors become user errors. */
+  async userQuery(text: string): Promise<QueryResult & { types: readonly string[] }> {
+    try {
+      const reader = await this.connection.runAndReadAll(text);
+      return {
+        columns: reader.columnNames(),
+        rows: reader.getRowObjectsJS(),
+        types: reader.columnTypes().map((t) => t.toString()),
+      };
+    } catch (e) {
+      throw userSqlError(text, e as Error);
+    }
+  }
+
+  /** A writer for ingest (only on a writable engine). */
+  async writer(): Promise<FlowWriter> {
+    return FlowWriter.open(this.connection);
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function userSqlError(text: string, e: Error): UserError {
+  const msg = e.message;
+  if (/read-only mode|read only/i.test(msg)) {
+    return new UserError('sql.read-only', `flowsight sql is read-only: ${firstLine(msg)}`, {
+      hint: 'use SELECT (or WITH ... SELECT) over the flows view; ingest adds data',
+    });
+  }
+  if (/external access|disabled by configuration|Permission Error/i.test(msg)) {
+    return new UserError('sql.file-access', `flowsight sql cannot read or write files: ${firstLine(msg)}`, {
+      hint: 'query the store (SELECT ... FROM flows); to load files use flowsight ingest',
+    });
+  }
+  return new UserError('sql.invalid', `query failed: ${firstLine(msg)}`, {
+    at: `sql: ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`,
+    hint: 'the flows view has one column per flow-log field; try: flowsight sql "DESCRIBE flows"',
+  });
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim() !== '') ?? s;
+}

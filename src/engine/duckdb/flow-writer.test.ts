@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBatch, type FlowBatch, parseIPv6, setValid } from '../../flow/index.js';
+import { sql } from '../../sql/index.js';
+import { DuckdbEngine } from './duckdb-engine.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fs-writer-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A hand-filled batch: row 0 an IPv4 ACCEPT, row 1 an IPv6 REJECT, row 2 a NODATA record. */
+function sample(): FlowBatch {
+  const b = createBatch(8);
+  const put = (name: string, row: number, v: number | bigint) => {
+    const d = b.data[name];
+    if (d === undefined) throw new Error(name);
+    if (d instanceof BigUint64Array) {
+      const big = v as bigint;
+      d[row * 2] = big & 0xffffffffffffffffn;
+      d[row * 2 + 1] = big >> 64n;
+    } else (d as Uint32Array)[row] = v as number;
+    setValid(b.valid[name] as Uint8Array, row);
+  };
+  b.strings.push('000123456789', 'eni-0a1b2c3d4e5f60718', 'vpc-0abc');
+  for (const r of [0, 1, 2]) {
+    put('account_id', r, 0);
+    put('interface_id', r, 1);
+    put('start', r, 1_764_000_000 + r * 60);
+    put('end', r, 1_764_000_060 + r * 60);
+    put('version', r, 2);
+  }
+  put('vpc_id', 0, 2);
+  put('srcaddr_v4', 0, 0x0a1b4005);
+  put('dstaddr_v4', 0, 0x0a1b0801);
+  put('srcaddr_v6', 1, parseIPv6('2001:db8::1') as bigint);
+  put('dstaddr_v6', 1, parseIPv6('fe80::1') as bigint);
+  for (const r of [0, 1]) {
+    put('srcport', r, 40000 + r);
+    put('dstport', r, 1521);
+    put('protocol', r, 6);
+    put('packets', r, BigInt(10 + r));
+    put('bytes', r, 5_000_000_000n + BigInt(r));
+    put('log_status', r, 0);
+  }
+  put('action', 0, 0);
+  put('action', 1, 1);
+  put('log_status', 2, 1);
+  b.extra.set(1, JSON.stringify({ 'resource-id': 'x-1' }));
+  b.length = 3;
+  return b;
+}
+
+describe('the DuckDB flow writer', () => {
+  it('stores a batch and shows it in the flows view with text addresses, timestamps and strings', async () => {
+    const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
+    const w = await engine.writer();
+    await w.begin();
+    w.append(sample());
+    await w.commit({ path: 'a.log', size: 10, hash: 'h1' }, 0, new Date('2026-11-29T00:00:00Z'));
+    const r = await engine.query(sql`SELECT * FROM flows ORDER BY start`);
+    expect(r.rows).toHaveLength(3);
+    const [a, b, c] = r.rows as Record<string, unknown>[];
+    expect(a).toMatchObject({ account_id: '000123456789', interface_id: 'eni-0a1b2c3d4e5f60718', vpc_id: 'vpc-0abc' });
+    expect(a).toMatchObject({ srcaddr: '10.27.64.5', dstaddr: '10.27.8.1', action: 'ACCEPT', bytes: 5_000_000_000n });
+    expect(a?.start).toEqual(new Date(1_764_000_000_000));
+    expect(b).toMatchObject({ srcaddr: '2001:db8::1', dstaddr: 'fe80::1', action: 'REJECT', kind: 'vpc', source: 'a.log' });
+    expect(b?.extra).toEqual([{ key: 'resource-id', value: 'x-1' }]);
+    expect(c).toMatchObject({ log_status: 'NODATA', srcaddr: null, bytes: null, action: null, vpc_id: null });
+    await engine.close();
+  });
+
+  it('rolls a file back completely and keeps the dictionary consistent for the next file', async () => {
+    const path = join(dir, 's.duckdb');
+    const engine = await DuckdbEngine.open({ path, readOnly: false });
+    const w = await engine.writer();
+    await w.begin();
+    w.append(sample());
+    await w.rollback();
+    expect((await engine.query(sql`SELECT count(*) AS n FROM flow_store`)).rows[0]?.n).toBe(0n);
+    expect((await engine.query(sql`SELECT count(*) AS n FROM flow_dict`)).rows[0]?.n).toBe(0n);
+    await w.begin();
+    w.append(sample());
+    await w.commit({ path: 'b.log', size: 1, hash: 'h2' }, 0, new Date(0));
+    await engine.close();
+    const again = await DuckdbEngine.open({ path, readOnly: true });
+    const r = await again.query(sql`SELECT DISTINCT interface_id FROM flows`);
+    expect(r.rows).toEqual([{ interface_id: 'eni-0a1b2c3d4e5f60718' }]);
+    await again.close();
+  });
+
+  it('refuses writes and file access on a read-only store', async () => {
+    const path = join(dir, 's.duckdb');
+    await (await DuckdbEngine.open({ path, readOnly: false })).close();
+    const ro = await DuckdbEngine.open({ path, readOnly: true });
+    await expect(ro.userQuery('DELETE FROM flow_store')).rejects.toMatchObject({ code: 'sql.read-only' });
+    await expect(ro.userQuery(`SELECT * FROM read_csv('/etc/passwd')`)).rejects.toMatchObject({ code: 'sql.file-access' });
+    await expect(ro.userQuery(`COPY (SELECT 1) TO '${join(dir, 'x.csv')}'`)).rejects.toMatchObject({ code: expect.stringMatching(/^sql\./) });
+    await expect(ro.userQuery('SET enable_external_access = true')).rejects.toMatchObject({ code: expect.stringMatching(/^sql\./) });
+    await ro.close();
+  });
+});

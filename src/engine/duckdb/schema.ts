@@ -1,0 +1,117 @@
+// The DuckDB store's schema, derived from the storage layout (flow/storage.ts). ensureSchema()
+// converges: it creates what is missing, adds columns a newer flowsight knows, and replaces the
+// macros and the `flows` view; it is safe at every start and never drops data.
+
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { COLUMNS, KIND_VALUES, type Physical, STORAGE_COLUMNS, STORE, type StorageColumn, storageColumnsOf } from '../../flow/index.js';
+
+const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+function enumType(values: readonly string[]): string {
+  return `ENUM(${values.map(lit).join(', ')})`;
+}
+
+const PHYSICAL: Readonly<Record<Exclude<Physical, 'enum'>, string>> = {
+  u8: 'UTINYINT',
+  u16: 'USMALLINT',
+  u32: 'UINTEGER',
+  i64: 'BIGINT',
+  u128: 'UHUGEINT',
+  dict: 'UINTEGER',
+};
+
+/** The DuckDB type of a storage column. */
+export function duckdbType(s: StorageColumn): string {
+  return s.physical === 'enum' ? enumType(s.column.values ?? []) : PHYSICAL[s.physical];
+}
+
+/** Store columns in table order: kind and file first, the fields, then unknown fields. */
+export function storeColumnDefs(): readonly (readonly [name: string, type: string])[] {
+  return [
+    [STORE.kindColumn, enumType(KIND_VALUES)],
+    [STORE.fileColumn, 'UINTEGER'],
+    ...STORAGE_COLUMNS.map((s) => [s.name, duckdbType(s)] as const),
+    [STORE.extraColumn, 'VARCHAR'],
+  ];
+}
+
+/** RFC 5952 text for a UHUGEINT: eight hex words, the longest run (>= 2) of zero words as `::`. */
+function ipv6Macro(): string {
+  const words = Array.from({ length: 8 }, (_, i) => `lower(printf('%x', CAST((a >> ${112 - i * 16}) & 65535 AS INTEGER)))`);
+  const colons = `':' || ${words.join(" || ':' || ")} || ':'`;
+  // longest run first; regexp_replace without 'g' replaces the first (leftmost) run, as RFC 5952 asks
+  const cases = [8, 7, 6, 5, 4, 3, 2]
+    .map((k) => `WHEN contains(s, '${':0'.repeat(k)}:') THEN regexp_replace(s, '${':0'.repeat(k)}:', '::')`)
+    .join(' ');
+  const compressed = `CASE ${cases} ELSE s END`;
+  const trim = `CASE WHEN starts_with(c, '::') THEN c ELSE c[2:] END`;
+  return [
+    `CREATE OR REPLACE MACRO fs_ipv6_compact(c) AS CASE WHEN ends_with(c, '::') THEN ${trim} ELSE (${trim})[:-2] END`,
+    `CREATE OR REPLACE MACRO fs_ipv6_collapse(s) AS fs_ipv6_compact(${compressed})`,
+    `CREATE OR REPLACE MACRO fs_ipv6_text(a) AS CASE WHEN a IS NULL THEN NULL ELSE fs_ipv6_collapse(${colons}) END`,
+  ].join(';\n');
+}
+
+const IPV4_MACRO =
+  'CREATE OR REPLACE MACRO fs_ipv4_text(a) AS CASE WHEN a IS NULL THEN NULL ELSE ' +
+  "concat((a >> 24) & 255, '.', (a >> 16) & 255, '.', (a >> 8) & 255, '.', a & 255) END";
+
+/** The `flows` view: what users and `flowsight sql` see (text addresses, timestamps, strings). */
+export function flowsViewSql(): string {
+  const select: string[] = [];
+  const joins: string[] = [];
+  for (const c of COLUMNS) {
+    const parts = storageColumnsOf(c);
+    const first = parts[0] as StorageColumn;
+    switch (c.type) {
+      case 'ip':
+        select.push(`coalesce(fs_ipv4_text(s.${q(`${c.sql}_v4`)}), fs_ipv6_text(s.${q(`${c.sql}_v6`)})) AS ${q(c.sql)}`);
+        break;
+      case 'time':
+        select.push(`make_timestamp(CAST(s.${q(first.name)} AS BIGINT) * 1000000) AS ${q(c.sql)}`);
+        break;
+      case 'string': {
+        const alias = `d_${c.sql}`;
+        joins.push(`LEFT JOIN ${q(STORE.dict)} ${alias} ON ${alias}.id = s.${q(first.name)}`);
+        select.push(`${alias}.value AS ${q(c.sql)}`);
+        break;
+      }
+      default:
+        select.push(`s.${q(first.name)} AS ${q(c.sql)}`);
+    }
+  }
+  select.push(`s.${q(STORE.kindColumn)} AS kind`, 'f.path AS source');
+  select.push(
+    `CASE WHEN s.${q(STORE.extraColumn)} IS NULL THEN NULL ELSE CAST(CAST(s.${q(STORE.extraColumn)} AS JSON) AS MAP(VARCHAR, VARCHAR)) END AS extra`,
+  );
+  return [
+    `CREATE OR REPLACE VIEW ${q(STORE.view)} AS SELECT`,
+    `  ${select.join(',\n  ')}`,
+    `FROM ${q(STORE.table)} s`,
+    `LEFT JOIN ${q(STORE.files)} f ON f.id = s.${q(STORE.fileColumn)}`,
+    ...joins,
+  ].join('\n');
+}
+
+/** Creates or converges the store: tables, missing columns, macros, the view. */
+export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    `CREATE TABLE IF NOT EXISTS ${q(STORE.files)} (id UINTEGER PRIMARY KEY, path VARCHAR NOT NULL, ` +
+      'size BIGINT NOT NULL, hash VARCHAR NOT NULL, flows BIGINT NOT NULL, rejected BIGINT NOT NULL, ' +
+      'ingested_at TIMESTAMP NOT NULL)',
+  );
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${q(STORE.dict)} (id UINTEGER NOT NULL, value VARCHAR NOT NULL)`);
+  const defs = storeColumnDefs();
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${q(STORE.table)} (${defs.map(([n, t]) => `${q(n)} ${t}`).join(', ')})`);
+  const have = await conn.runAndReadAll(
+    'SELECT column_name FROM information_schema.columns WHERE table_name = $1',
+    [STORE.table],
+  );
+  const existing = new Set(have.getRows().map((r) => String(r[0])));
+  for (const [name, type] of defs) {
+    if (!existing.has(name)) await conn.run(`ALTER TABLE ${q(STORE.table)} ADD COLUMN ${q(name)} ${type}`);
+  }
+  for (const stmt of [IPV4_MACRO, ...ipv6Macro().split(';\n')]) await conn.run(stmt);
+  await conn.run(flowsViewSql());
+}
