@@ -1,0 +1,73 @@
+// The composition root: picks and creates the engine and the ingest pipeline, and wires them.
+// Surfaces (cli, server) call these and nothing deeper.
+
+import type { Readable } from 'node:stream';
+import { type FlowListQuery, flowList, type TopQuery, topTalkers } from '../analyses/index.js';
+import { DuckdbEngine, type QueryResult } from '../engine/index.js';
+import { filterToSql } from '../filter/index.js';
+import { type FlowSink, type IngestProgress, type IngestReport, ingest, parseFormat } from '../ingest/index.js';
+
+export interface AppConfig {
+  /** the DuckDB store file */
+  readonly db: string;
+  readonly now?: () => Date;
+}
+
+export interface IngestRequest {
+  readonly inputs: readonly string[];
+  readonly format?: string;
+  readonly stdin?: Readable;
+  readonly onProgress?: (p: IngestProgress) => void;
+}
+
+export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<IngestReport> {
+  const format = req.format === undefined ? undefined : parseFormat(req.format, '--format');
+  const engine = await DuckdbEngine.open({ path: cfg.db, readOnly: false });
+  try {
+    const writer = await engine.writer();
+    const now = cfg.now ?? (() => new Date());
+    const sink: FlowSink = {
+      findIngested: (size, hash) => writer.findIngested(size, hash),
+      begin: () => writer.begin(),
+      append: (b) => writer.append(b),
+      commit: async (file, rejected) => {
+        await writer.commit(file, rejected, now());
+      },
+      rollback: () => writer.rollback(),
+    };
+    return await ingest(req.inputs, sink, {
+      ...(format === undefined ? {} : { format }),
+      ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
+      ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
+    });
+  } finally {
+    await engine.close();
+  }
+}
+
+async function withReader<T>(cfg: AppConfig, f: (e: DuckdbEngine) => Promise<T>): Promise<T> {
+  const engine = await DuckdbEngine.open({ path: cfg.db, readOnly: true });
+  try {
+    return await f(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+export interface AnalysisRequest {
+  readonly filter?: string;
+}
+
+export function runTop(cfg: AppConfig, q: Omit<TopQuery, 'where'> & AnalysisRequest): Promise<QueryResult> {
+  const node = topTalkers({ ...q, ...(q.filter ? { where: filterToSql(q.filter) } : {}) });
+  return withReader(cfg, (e) => e.query(node));
+}
+
+export function runFlows(cfg: AppConfig, q: Omit<FlowListQuery, 'where'> & AnalysisRequest): Promise<QueryResult> {
+  const node = flowList({ ...q, ...(q.filter ? { where: filterToSql(q.filter) } : {}) });
+  return withReader(cfg, (e) => e.query(node));
+}
+
+export function runSql(cfg: AppConfig, text: string): Promise<QueryResult & { types: readonly string[] }> {
+  return withReader(cfg, (e) => e.userQuery(text));
+}
