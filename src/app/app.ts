@@ -36,6 +36,7 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
       rollback: () => writer.rollback(),
     };
     return await ingest(req.inputs, sink, {
+      exclude: [cfg.db, `${cfg.db}.wal`],
       ...(format === undefined ? {} : { format }),
       ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
       ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),

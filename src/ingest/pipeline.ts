@@ -33,6 +33,8 @@ export interface IngestOptions {
   readonly format?: Layout;
   readonly maxSamples?: number;
   readonly stdin?: Readable;
+  /** files never to read, e.g. the store and its write-ahead log */
+  readonly exclude?: readonly string[];
   readonly onProgress?: (p: IngestProgress) => void;
 }
 
@@ -72,7 +74,7 @@ function addStats(r: IngestReport, s: ParseStats, maxSamples: number): void {
 
 /** Ingests every input; a file that fails is rolled back and reported, and the rest go on. */
 export async function ingest(inputs: readonly string[], sink: FlowSink, opts: IngestOptions = {}): Promise<IngestReport> {
-  const files = await expandInputs(inputs);
+  const files = await expandInputs(inputs, opts.exclude);
   const report = emptyReport();
   const maxSamples = opts.maxSamples ?? 10;
   const bytesTotal = files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);

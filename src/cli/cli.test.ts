@@ -1,0 +1,150 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../../test/support/cli.js';
+
+const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const LINES = [
+  '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK',
+  '2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK',
+  '2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA',
+  '2 000000000001 eni-0f0f0f0f0f0f0f0f0 10.27.64.10 10.27.8.20 40001 1521 6 10 100000 1418530070 1418530130 ACCEPT OK',
+];
+
+let dir: string;
+let db: string;
+beforeEach(() => {
+  dir = tempDir();
+  db = join(dir, 'flows.duckdb');
+  writeFileSync(join(dir, 'good.log.gz'), gzipSync(`${HEADER}\n${LINES.join('\n')}\n`));
+});
+
+async function storeState(): Promise<string> {
+  const r = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT count(*) AS n, sum(bytes) AS b, count(DISTINCT source) AS f FROM flows']);
+  const files = await runCli(['sql', '--db', db, '--format', 'csv', 'SELECT path, flows FROM flow_files ORDER BY path']);
+  return r.stdout + files.stdout;
+}
+
+describe('flowsight ingest', () => {
+  it('stores a gzip flow log and reports files, flows and rejections as JSON', async () => {
+    writeFileSync(join(dir, 'mixed.log'), `${HEADER}\n${LINES[0]}\nnot a record\n`);
+    const r = await runCli(['ingest', dir, '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ files: 2, flows: 5, skippedFiles: 0, rejected: 1, rejectedByReason: { 'field-count': 1 } });
+    expect(out.samples).toEqual([{ file: join(dir, 'mixed.log'), line: 3, reason: 'field-count', text: 'not a record' }]);
+  });
+
+  it('skips a file it has already ingested and says so', async () => {
+    await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+    const r = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db, '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 0, flows: 0, skippedFiles: 1 });
+    const text = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+    expect(text.stdout).toContain('skipped 1 file already ingested');
+  });
+
+  it('reads stdin when given -, gzip or not', async () => {
+    const r = await runCli(['ingest', '-', '--db', db, '--json'], { stdin: gzipSync(`${HEADER}\n${LINES[0]}\n`) });
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, flows: 1 });
+  });
+
+  it('uses --format for headerless input', async () => {
+    const r = await runCli(['ingest', '-', '--db', db, '--json', '--format', '${srcaddr} ${dstaddr} ${bytes}'], { stdin: '10.0.0.1 10.0.0.2 500\n' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ flows: 1, rejected: 0 });
+    const q = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT srcaddr, dstaddr, bytes, action FROM flows']);
+    expect(JSON.parse(q.stdout)).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 500, action: null }]);
+  });
+
+  const bad: [string, (d: string) => string[], RegExp][] = [
+    ['a missing file', (d) => [join(d, 'nope.log.gz')], /no such file or directory: '.*nope\.log\.gz'/],
+    ['a glob matching nothing', (d) => [join(d, '*.parquet')], /no files match/],
+    ['a file that is not a flow log', (d) => { writeFileSync(join(d, 'notes.txt'), 'Dear diary,\ntoday I read flow logs.\n'); return [join(d, 'notes.txt')]; }, /'.*notes\.txt' does not look like a flow log/],
+    ['a corrupt gzip', (d) => { writeFileSync(join(d, 'bad.log.gz'), gzipSync(`${HEADER}\n${LINES[0]}\n`.repeat(50)).subarray(0, 60)); return [join(d, 'bad.log.gz')]; }, /'.*bad\.log\.gz' is not a valid gzip file/],
+    ['a bad Parquet file', (d) => { writeFileSync(join(d, 'x.parquet'), Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7)])); return [join(d, 'x.parquet')]; }, /'.*x\.parquet' is not a readable Parquet file/],
+  ];
+  it.each(bad)('rejects %s with a clear error and exit 1, leaving the store as it was', async (_what, make, message) => {
+    await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+    const before = await storeState();
+    const r = await runCli(['ingest', ...make(dir), '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/hint: /);
+    expect(await storeState()).toBe(before);
+  });
+
+  it('rejects a bad --format naming the token, exit 1, store unchanged', async () => {
+    await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+    const before = await storeState();
+    const r = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db, '--format', '${version} ${srcaddr']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/srcaddr/);
+    expect(r.stderr).toMatch(/hint: /);
+    expect(await storeState()).toBe(before);
+  });
+});
+
+describe('flowsight top, flows and sql', () => {
+  beforeEach(async () => {
+    await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+  });
+
+  it('top adds the remainder as one other row so rows sum to the total', async () => {
+    const r = await runCli(['top', 'src', '--db', db, '--limit', '1', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows).toEqual([
+      { src: '10.27.64.10', bytes: 100000, share: expect.any(Number), other: false },
+      { src: null, bytes: 8498, share: expect.any(Number), other: true },
+    ]);
+  });
+
+  it('top by flows with a filter counts only matching traffic (never NODATA)', async () => {
+    const r = await runCli(['top', 'action', '--by', 'flows', '--db', db, '--format', 'json', '--filter', 'proto tcp']);
+    expect(JSON.parse(r.stdout).map((x: { action: string; flows: number }) => [x.action, x.flows])).toEqual([
+      ['ACCEPT', 2],
+      ['REJECT', 1],
+    ]);
+  });
+
+  it('flows lists the matching flows with text addresses and UTC timestamps', async () => {
+    const r = await runCli(['flows', '--db', db, '--format', 'json', '--filter', 'dst port 1521', '--columns', 'start,srcaddr,dstaddr,account_id']);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { start: '2014-12-14T04:07:50.000Z', srcaddr: '10.27.64.10', dstaddr: '10.27.8.20', account_id: '000000000001' },
+    ]);
+  });
+
+  it('a bad filter is an error that points at the offending token', async () => {
+    const before = await storeState();
+    const r = await runCli(['flows', '--db', db, '--filter', 'src prot tcp']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/'prot'/);
+    expect(r.stderr).toMatch(/column 5/);
+    expect(r.stderr).toMatch(/hint: /);
+    expect(await storeState()).toBe(before);
+  });
+
+  it('sql prints JSON with ISO timestamps, nulls and integer numbers', async () => {
+    const r = await runCli(['sql', '--db', db, '--format', 'json', "SELECT start, srcaddr, packets FROM flows WHERE log_status = 'NODATA'"]);
+    expect(JSON.parse(r.stdout)).toEqual([{ start: '2015-05-10T18:01:16.000Z', srcaddr: null, packets: null }]);
+  });
+
+  it.each([
+    ['a write', 'DELETE FROM flow_store', /read-only/],
+    ['file access', "SELECT * FROM read_csv('/etc/hostname')", /cannot read or write files/],
+  ])('sql refuses %s with a clear error', async (_what, query, message) => {
+    const r = await runCli(['sql', '--db', db, query]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('usage errors exit 2 and --help exits 0 on every command', async () => {
+    expect((await runCli(['top'])).code).toBe(2);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+    for (const cmd of ['ingest', 'sql', 'top', 'flows']) {
+      const r = await runCli([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: flowsight ${cmd}`);
+    }
+  });
+});
