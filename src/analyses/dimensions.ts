@@ -26,10 +26,13 @@ function addressDisplay(key: (i: number) => SqlNode): SqlNode {
 }
 
 function effective(name: string, [pkt, plain]: readonly [string, string]): Dimension {
-  // COALESCE per family: a flow with a pkt-* address uses it; families never mix within a flow
+  // a flow with a pkt-* address (of either family) uses it, else the interface's own; the same
+  // expression as the filter language's `src`/`dst`, so a filter and a dimension always agree
+  const v4 = sql`coalesce(${ident(`${pkt}_v4`)}, CASE WHEN ${ident(`${pkt}_v6`)} IS NULL THEN ${ident(`${plain}_v4`)} END)`;
+  const v6 = sql`coalesce(${ident(`${pkt}_v6`)}, CASE WHEN ${ident(`${pkt}_v4`)} IS NULL THEN ${ident(`${plain}_v6`)} END)`;
   return {
     name,
-    keys: [sql`coalesce(${ident(`${pkt}_v4`)}, ${ident(`${plain}_v4`)})`, sql`coalesce(${ident(`${pkt}_v6`)}, ${ident(`${plain}_v6`)})`],
+    keys: [v4, v6],
     display: addressDisplay,
   };
 }

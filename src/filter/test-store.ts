@@ -1,0 +1,136 @@
+// Test support (not part of the module's face): an in-memory DuckDB holding a `flow_store`-like
+// table in the storage layout of flow/storage.ts, derived from STORAGE_COLUMNS, plus the string
+// dictionary, and a helper that runs a filter against it and returns the `rid` of each selected flow.
+
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  UHUGEINT,
+  UINTEGER,
+  USMALLINT,
+  UTINYINT,
+  VARCHAR,
+} from '@duckdb/node-api';
+import {
+  columnBySql,
+  KIND_VALUES,
+  type Physical,
+  parseAddress,
+  STORAGE_COLUMNS,
+  STORE,
+} from '../flow/index.js';
+import { duckdbDialect, render, type SqlNode, type SqlType } from '../sql/index.js';
+
+/** One hand-made flow: SQL field names with log-like values (addresses as text, `null` for `-`). */
+export type TestFlow = { readonly rid: number; readonly kind?: 'vpc' | 'tgw' } & Readonly<
+  Record<string, string | number | bigint | null | undefined>
+>;
+
+const TYPES: Readonly<Record<Exclude<Physical, 'enum'>, string>> = {
+  u8: 'UTINYINT',
+  u16: 'USMALLINT',
+  u32: 'UINTEGER',
+  i64: 'BIGINT',
+  u128: 'UHUGEINT',
+  dict: 'UINTEGER',
+};
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+const I64_MAX = 2n ** 63n - 1n;
+
+/** CREATE TABLE text for the store, every storage column plus kind and a test row id. */
+export function storeDdl(table: string = STORE.table): string {
+  const cols = STORAGE_COLUMNS.map((s) => {
+    const type =
+      s.physical === 'enum' ? `ENUM (${(s.column.values ?? []).map(quote).join(', ')})` : TYPES[s.physical];
+    return `"${s.name}" ${type}`;
+  });
+  const kind = `"${STORE.kindColumn}" ENUM (${KIND_VALUES.map(quote).join(', ')}) NOT NULL`;
+  return `CREATE OR REPLACE TABLE "${table}" (rid INTEGER, ${kind}, ${cols.join(', ')})`;
+}
+
+function literal(v: number | bigint | string): string {
+  if (typeof v === 'string') return quote(v);
+  return typeof v === 'bigint' && v > I64_MAX ? `CAST('${v}' AS UHUGEINT)` : String(v);
+}
+
+/** Storage column -> SQL literal for one flow; strings get dictionary ids from `dict`. */
+function row(f: TestFlow, dict: Map<string, number>): Map<string, string> {
+  const out = new Map<string, string>([
+    ['rid', String(f.rid)],
+    [STORE.kindColumn, quote(f.kind ?? 'vpc')],
+  ]);
+  for (const [name, v] of Object.entries(f)) {
+    const c = columnBySql(name);
+    if (c === undefined || v === undefined || v === null) continue;
+    if (c.type === 'ip') {
+      const a = parseAddress(String(v));
+      if (a === undefined) throw new Error(`test flow ${f.rid}: bad address ${String(v)}`);
+      out.set(`${c.sql}_${a.family}`, a.family === 'v4' ? String(a.value) : literal(a.value));
+    } else if (c.type === 'string') {
+      const text = String(v);
+      if (!dict.has(text)) dict.set(text, dict.size + 1);
+      out.set(c.sql, String(dict.get(text)));
+    } else out.set(c.sql, literal(v));
+  }
+  return out;
+}
+
+export interface TestStore {
+  readonly connection: DuckDBConnection;
+  /** replaces the flows (and the dictionary) */
+  load(flows: readonly TestFlow[]): Promise<void>;
+  /** rids of the flows the predicate selects, ascending; the store is aliased `f` */
+  select(where: SqlNode): Promise<number[]>;
+  close(): void;
+}
+
+/** Parameters bind with their pinned types, as the engine does: a bigint above 2^127 inferred as HUGEINT would wrap. */
+const BIND: Readonly<Record<SqlType, DuckDBType>> = {
+  u8: UTINYINT,
+  u16: USMALLINT,
+  u32: UINTEGER,
+  i64: BIGINT,
+  u128: UHUGEINT,
+  f64: DOUBLE,
+  text: VARCHAR,
+  bool: BOOLEAN,
+};
+
+export async function createTestStore(): Promise<TestStore> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run(storeDdl());
+  await connection.run(`CREATE TABLE "${STORE.dict}" (id UINTEGER, value VARCHAR)`);
+  return {
+    connection,
+    async load(flows) {
+      const dict = new Map<string, number>();
+      const rows = flows.map((f) => row(f, dict));
+      const names = [...new Set(rows.flatMap((r) => [...r.keys()]))];
+      const tuples = rows.map((r) => `(${names.map((n) => r.get(n) ?? 'NULL').join(', ')})`);
+      await connection.run(`DELETE FROM "${STORE.table}"; DELETE FROM "${STORE.dict}"`);
+      if (tuples.length > 0) {
+        const columns = names.map((n) => `"${n}"`).join(', ');
+        await connection.run(`INSERT INTO "${STORE.table}" (${columns}) VALUES ${tuples.join(', ')}`);
+      }
+      const entries = [...dict].map(([text, id]) => `(${id}, ${quote(text)})`);
+      if (entries.length > 0)
+        await connection.run(`INSERT INTO "${STORE.dict}" VALUES ${entries.join(', ')}`);
+    },
+    async select(where) {
+      const { text, params, types } = render(where, duckdbDialect);
+      const sqlText = `SELECT f.rid FROM "${STORE.table}" AS f WHERE ${text} ORDER BY f.rid`;
+      const bound = types.map((t) => (t === undefined ? undefined : BIND[t]));
+      const reader = await connection.runAndReadAll(sqlText, params as never, bound as never);
+      return reader.getRows().map((r) => Number(r[0]));
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
