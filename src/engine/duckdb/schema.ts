@@ -1,6 +1,6 @@
 // The DuckDB store's schema, derived from the storage layout (flow/storage.ts). ensureSchema()
-// converges: it creates what is missing, adds columns a newer flowsight knows, and replaces the
-// macros and the `flows` view; it is safe at every start and never drops data.
+// converges: it creates what is missing, adds columns and enum values a newer flowsight knows, and
+// replaces the macros and the `flows` view; it is safe at every start and never drops data.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { COLUMNS, KIND_VALUES, type Physical, STORAGE_COLUMNS, STORE, type StorageColumn, storageColumnsOf } from '../../flow/index.js';
@@ -94,6 +94,19 @@ export function flowsViewSql(): string {
   ].join('\n');
 }
 
+const enumValues = (type: string): string[] => [...type.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1] as string);
+
+/**
+ * True when a stored ENUM column lacks the values (or order) this flowsight writes. The writer
+ * copies enum indexes as raw bytes, so an older, shorter enum would take out-of-range indexes;
+ * ALTER ... TYPE casts by value text, so stored flows keep their values. Compared by value list,
+ * not by type text, so a change in how DuckDB prints types never rewrites a column at each start.
+ */
+function enumChanged(stored: string, wanted: string): boolean {
+  if (!wanted.startsWith('ENUM(') || !stored.startsWith('ENUM(')) return false;
+  return enumValues(stored).join('\0') !== enumValues(wanted).join('\0');
+}
+
 /** Creates or converges the store: tables, missing columns, macros, the view. */
 export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await conn.run(
@@ -105,12 +118,15 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   const defs = storeColumnDefs();
   await conn.run(`CREATE TABLE IF NOT EXISTS ${q(STORE.table)} (${defs.map(([n, t]) => `${q(n)} ${t}`).join(', ')})`);
   const have = await conn.runAndReadAll(
-    'SELECT column_name FROM information_schema.columns WHERE table_name = $1',
+    'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1',
     [STORE.table],
   );
-  const existing = new Set(have.getRows().map((r) => String(r[0])));
+  const existing = new Map(have.getRows().map((r) => [String(r[0]), String(r[1])]));
   for (const [name, type] of defs) {
-    if (!existing.has(name)) await conn.run(`ALTER TABLE ${q(STORE.table)} ADD COLUMN ${q(name)} ${type}`);
+    const stored = existing.get(name);
+    const alter = `ALTER TABLE ${q(STORE.table)}`;
+    if (stored === undefined) await conn.run(`${alter} ADD COLUMN ${q(name)} ${type}`);
+    else if (enumChanged(stored, type)) await conn.run(`${alter} ALTER COLUMN ${q(name)} TYPE ${type}`);
   }
   for (const stmt of [IPV4_MACRO, ipv6Macro()]) await conn.run(stmt);
   await conn.run(flowsViewSql());

@@ -1,0 +1,194 @@
+// The store's schema on real DuckDB: the address macros agree with flow/ip.ts (which the parser,
+// the filter and the web client use) for every value, and ensureSchema converges an older store
+// without losing a flow. Each property run formats a whole list in one query, to stay fast.
+
+import * as fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBatch, formatIPv4, formatIPv6, parseIPv6, STORE, setValid } from '../../flow/index.js';
+import { fn, raw, sql, value } from '../../sql/index.js';
+import { DuckdbEngine } from './duckdb-engine.js';
+import { ensureSchema, storeColumnDefs } from './schema.js';
+
+let engine: DuckdbEngine;
+beforeAll(async () => {
+  engine = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
+});
+afterAll(() => engine.close());
+
+/** Formats every value with a dialect function in one query (a bound list, cast to its type). */
+async function formatInSql(
+  name: 'ipv4_text' | 'ipv6_text',
+  values: readonly (number | bigint)[],
+): Promise<string[]> {
+  const type = name === 'ipv4_text' ? 'UINTEGER[]' : 'UHUGEINT[]';
+  const list = value(`[${values.join(',')}]`, 'text');
+  const r = await engine.query(
+    sql`SELECT list_transform(CAST(${list} AS ${raw(type)}), x -> ${fn(name, raw('x'))}) AS out`,
+  );
+  return r.rows[0]?.out as string[];
+}
+
+const U128_MAX = (1n << 128n) - 1n;
+
+/** 16-bit words drawn mostly from {0, small, any}, so runs of zeros (and ties between runs) are common. */
+const word = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(0) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 0xf }) },
+  { weight: 1, arbitrary: fc.constant(0xffff) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 0xffff }) },
+);
+const wordy = fc
+  .array(word, { minLength: 8, maxLength: 8 })
+  .map((ws) => ws.reduce((v, w) => (v << 16n) | BigInt(w), 0n));
+const ipv6 = fc.oneof(
+  { weight: 4, arbitrary: wordy },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: U128_MAX }) },
+);
+const ipv4 = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff) },
+  { weight: 9, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) },
+);
+
+describe('the address macros', () => {
+  it.each<[string, string]>([
+    ['::', 'all zeros'],
+    ['::1', 'a leading run'],
+    ['1::', 'a trailing run'],
+    ['2001:db8::1', 'a run in the middle'],
+    ['2001:db8:0:1:1:1:1:1', 'a single zero word, never shortened (RFC 5952 4.2.2)'],
+    ['2001:0:0:1::1', 'the longest run (4.2.3)'],
+    ['2001:db8::1:0:0:1', 'the first of two equal runs (4.2.3)'],
+    ['1:0:1:0:1:0:1:0', 'no run of two'],
+    ['fe80::abcd:ef', 'lowercase, no leading zeros (4.1, 4.3)'],
+    ['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'the largest address'],
+  ])('fs_ipv6_text and formatIPv6 both write %s (%s)', async (text) => {
+    const v = parseIPv6(text) as bigint;
+    expect(formatIPv6(v)).toBe(text);
+    expect(await formatInSql('ipv6_text', [v])).toEqual([text]);
+  });
+
+  it('fs_ipv6_text equals formatIPv6, and the text parses back to the value', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(ipv6, { minLength: 1, maxLength: 200 }), async (values) => {
+        const got = await formatInSql('ipv6_text', values);
+        expect(got).toEqual(values.map(formatIPv6));
+        expect(got.map(parseIPv6)).toEqual(values);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('fs_ipv4_text equals formatIPv4', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(ipv4, { minLength: 1, maxLength: 200 }), async (values) => {
+        expect(await formatInSql('ipv4_text', values)).toEqual(values.map(formatIPv4));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('both keep NULL as NULL (the other family of an address)', async () => {
+    const r = await engine.query(
+      sql`SELECT ${fn('ipv4_text', value(null, 'u32'))} AS a, ${fn('ipv6_text', value(null, 'u128'))} AS b`,
+    );
+    expect(r.rows).toEqual([{ a: null, b: null }]);
+  });
+});
+
+/** name -> type of the store table's columns, in table order. */
+async function storeColumns(e: DuckdbEngine): Promise<[string, string][]> {
+  const r = await e.query(
+    sql`SELECT column_name AS n, data_type AS t FROM information_schema.columns WHERE table_name = ${STORE.table} ORDER BY ordinal_position`,
+  );
+  return r.rows.map((row) => [String(row.n), String(row.t)]);
+}
+
+const sorted = (cols: [string, string][]) => [...cols].sort(([a], [b]) => a.localeCompare(b));
+
+describe('ensureSchema', () => {
+  it('changes nothing when run again on a current store, and keeps its flows', async () => {
+    const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
+    await e.query(
+      sql`INSERT INTO flow_store (kind, file_id, srcaddr_v4, bytes) VALUES ('vpc', 1, 167772161, 42)`,
+    );
+    const before = await storeColumns(e);
+    await ensureSchema(e.connection);
+    await ensureSchema(e.connection);
+    expect(await storeColumns(e)).toEqual(before);
+    expect((await e.query(sql`SELECT srcaddr, bytes FROM flows`)).rows).toEqual([
+      { srcaddr: '10.0.0.1', bytes: 42n },
+    ]);
+    await e.close();
+  });
+
+  it.each(['reject_reason', 'pkt_srcaddr_v6', 'flow_direction', 'traffic_path', STORE.extraColumn])(
+    'adds %s to an older store that lacks it, keeping its flows, and then accepts new ones',
+    async (missing) => {
+      const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
+      const current = await storeColumns(e);
+      const older = storeColumnDefs().filter(([n]) => n !== missing);
+      await e.query(raw(`DROP VIEW ${STORE.view}`));
+      await e.query(raw(`DROP TABLE ${STORE.table}`));
+      await e.query(raw(`CREATE TABLE ${STORE.table} (${older.map(([n, t]) => `"${n}" ${t}`).join(', ')})`));
+      await e.query(
+        sql`INSERT INTO flow_store (kind, file_id, srcaddr_v4, bytes) VALUES ('vpc', 1, 167772161, 42)`,
+      );
+
+      await ensureSchema(e.connection);
+      expect(sorted(await storeColumns(e))).toEqual(sorted(current));
+      await ensureSchema(e.connection);
+      expect(sorted(await storeColumns(e))).toEqual(sorted(current));
+
+      const flows = await e.query(sql`SELECT srcaddr, bytes, reject_reason FROM flows`);
+      expect(flows.rows).toEqual([{ srcaddr: '10.0.0.1', bytes: 42n, reject_reason: null }]);
+      await appendOne(e);
+      const after = await e.query(sql`SELECT srcaddr, reject_reason FROM flows ORDER BY bytes`);
+      expect(after.rows).toEqual([
+        { srcaddr: '2001:db8::1', reject_reason: 'BPA' },
+        { srcaddr: '10.0.0.1', reject_reason: null },
+      ]);
+      await e.close();
+    },
+  );
+
+  it('widens an enum an older store knew fewer values of, keeping stored values', async () => {
+    const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
+    const current = await storeColumns(e);
+    await e.query(raw(`DROP VIEW ${STORE.view}`));
+    await e.query(raw(`ALTER TABLE ${STORE.table} ALTER COLUMN "type" TYPE ENUM('IPv6', 'IPv4')`));
+    await e.query(sql`INSERT INTO flow_store (kind, file_id, "type", bytes) VALUES ('vpc', 1, 'IPv6', 42)`);
+
+    await ensureSchema(e.connection);
+    expect(await storeColumns(e)).toEqual(current);
+    await appendOne(e, { type: 2 }); // 'EFA', index 2 of IPv4, IPv6, EFA
+    const r = await e.query(sql`SELECT "type", bytes FROM flows ORDER BY bytes`);
+    expect(r.rows).toEqual([
+      { type: 'EFA', bytes: 1n },
+      { type: 'IPv6', bytes: 42n },
+    ]);
+    await e.close();
+  });
+});
+
+/** Writes one IPv6 flow with a reject reason (and the given enum indexes) through the flow writer; 1 byte, so it sorts first. */
+async function appendOne(e: DuckdbEngine, enums: Readonly<Record<string, number>> = {}): Promise<void> {
+  const b = createBatch(8);
+  for (const [name, index] of Object.entries(enums)) {
+    (b.data[name] as Uint8Array)[0] = index;
+    setValid(b.valid[name] as Uint8Array, 0);
+  }
+  const words = b.data.srcaddr_v6 as BigUint64Array;
+  const v = parseIPv6('2001:db8::1') as bigint;
+  words[0] = v & 0xffffffffffffffffn;
+  words[1] = v >> 64n;
+  setValid(b.valid.srcaddr_v6 as Uint8Array, 0);
+  (b.data.bytes as BigInt64Array)[0] = 1n;
+  setValid(b.valid.bytes as Uint8Array, 0);
+  b.strings.push('BPA');
+  setValid(b.valid.reject_reason as Uint8Array, 0);
+  b.length = 1;
+  const w = await e.writer();
+  await w.begin();
+  w.append(b);
+  await w.commit({ path: 'new.log', size: 1, hash: 'h' }, 0, new Date(0));
+}
