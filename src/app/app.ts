@@ -28,10 +28,17 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
     const now = cfg.now ?? (() => new Date());
     const sink: FlowSink = {
       findIngested: (size, hash) => writer.findIngested(size, hash),
+      get inTransaction() {
+        return writer.inTransaction;
+      },
       begin: () => writer.begin(),
+      startFile: () => writer.startFile(),
       append: (b) => writer.append(b),
-      commit: async (file, rejected) => {
-        await writer.commit(file, rejected, now());
+      endFile: (file, rejected) => {
+        writer.endFile(file, rejected);
+      },
+      commit: async () => {
+        await writer.commit(now());
       },
       rollback: () => writer.rollback(),
     };

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import { demoCommand } from './commands/demo.js';
 import { flowsCommand } from './commands/flows.js';
 import { ingestCommand } from './commands/ingest.js';
 import { sqlCommand } from './commands/sql.js';
@@ -19,7 +20,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const cmd of [ingestCommand(io, setExit), sqlCommand(io), topCommand(io), flowsCommand(io)]) {
+  for (const cmd of [ingestCommand(io, setExit), sqlCommand(io), topCommand(io), flowsCommand(io), demoCommand(io, setExit)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     cmd.showHelpAfterError('(add --help for usage)');
     p.addCommand(cmd);

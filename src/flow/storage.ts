@@ -54,9 +54,13 @@ function storageOf(c: Column): StorageColumn[] {
 /** Every stored field column, in store order. */
 export const STORAGE_COLUMNS: readonly StorageColumn[] = Object.freeze(COLUMNS.flatMap(storageOf));
 
+const BY_COLUMN = new Map<Column, readonly StorageColumn[]>(
+  COLUMNS.map((c) => [c, Object.freeze(STORAGE_COLUMNS.filter((s) => s.column === c))]),
+);
+
 /** The storage columns of one flow column (two for an address). */
 export function storageColumnsOf(c: Column): readonly StorageColumn[] {
-  return STORAGE_COLUMNS.filter((s) => s.column === c);
+  return BY_COLUMN.get(c) ?? [];
 }
 
 /** Store columns beyond the fields: the record kind, the source file id, unknown fields as JSON. */

@@ -189,6 +189,8 @@ async function appendOne(e: DuckdbEngine, enums: Readonly<Record<string, number>
   b.length = 1;
   const w = await e.writer();
   await w.begin();
+  w.startFile();
   w.append(b);
-  await w.commit({ path: 'new.log', size: 1, hash: 'h' }, 0, new Date(0));
+  w.endFile({ path: 'new.log', size: 1, hash: 'h' }, 0);
+    await w.commit(new Date(0));
 }
