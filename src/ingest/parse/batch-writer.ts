@@ -1,0 +1,186 @@
+// The batch being filled. Field handlers write through `Slot`s (typed views of one storage
+// column, refreshed when a new batch starts) so they never look columns up by name per value.
+// Owns the batch-local string dictionary and the rules applied once a row is complete:
+// NODATA/SKIPDATA carry no traffic, TGW records have no action, kind, start > end (rules 6, 7, 9).
+
+import {
+  clearValid,
+  columnByAws,
+  createBatch,
+  type FlowBatch,
+  isValid,
+  STORAGE_COLUMNS,
+  storageColumnsOf,
+} from '../../flow/index.js';
+import { asciiString, decodeText, hashAscii, sameAscii } from './scan.js';
+import type { ParseStats } from './stats.js';
+
+/** Views of one storage column of the current batch; only the view matching its type is used. */
+export interface Slot {
+  valid: Uint8Array;
+  u8: Uint8Array;
+  u16: Uint16Array;
+  /** u32, dict, and the 32-bit words of i64 / u128 columns (little endian) */
+  u32: Uint32Array;
+  i64: BigInt64Array;
+}
+
+export interface BatchWriter {
+  /** the row being written (the current batch's length); read it first: it starts a batch when needed */
+  readonly row: number;
+  /** changes whenever a new batch starts: dictionary ids are only valid within one */
+  readonly generation: number;
+  slot(storageName: string): Slot;
+  /** the batch-local dictionary id of the token's text */
+  dict(buf: Uint8Array, s: number, e: number): number;
+  dictString(text: string): number;
+  /** unknown fields of the current row, as a JSON object text */
+  setExtra(json: string): void;
+  /** completes the row; kind: 0 vpc, 1 tgw (index into KIND_VALUES) */
+  commit(kind: number): void;
+  /** forgets a half-written row by clearing the validity of the slots it may have touched */
+  rollback(slots: readonly Slot[]): void;
+  /** hands over the partial batch, if it has rows */
+  flush(): void;
+}
+
+// Writing i64 and u128 through 32-bit views assumes the platform's byte order is little endian.
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+  throw new Error('flowsight needs a little-endian platform');
+
+const EMPTY = new ArrayBuffer(8);
+
+function emptySlot(): Slot {
+  return {
+    valid: new Uint8Array(EMPTY),
+    u8: new Uint8Array(EMPTY),
+    u16: new Uint16Array(EMPTY),
+    u32: new Uint32Array(EMPTY),
+    i64: new BigInt64Array(EMPTY),
+  };
+}
+
+function bindSlot(slot: Slot, b: FlowBatch, name: string): void {
+  const data = b.data[name];
+  const valid = b.valid[name];
+  if (data === undefined || valid === undefined) throw new Error(`batch has no column ${name}`);
+  const buf = data.buffer as ArrayBuffer;
+  slot.valid = valid;
+  slot.u8 = new Uint8Array(buf);
+  slot.u16 = new Uint16Array(buf);
+  slot.u32 = new Uint32Array(buf);
+  slot.i64 = new BigInt64Array(buf);
+}
+
+function only(aws: string): string {
+  const c = columnByAws(aws);
+  const s = c === undefined ? undefined : storageColumnsOf(c)[0];
+  if (s === undefined) throw new Error(`no storage column for ${aws}`);
+  return s.name;
+}
+
+export function createBatchWriter(
+  size: number,
+  stats: ParseStats,
+  onBatch: (b: FlowBatch) => void,
+): BatchWriter {
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`batch size must be a positive integer, got ${size}`);
+  const slots = new Map(STORAGE_COLUMNS.map((s) => [s.name, emptySlot()]));
+  const slot = (name: string): Slot => {
+    const s = slots.get(name);
+    if (s === undefined) throw new Error(`no storage column ${name}`);
+    return s;
+  };
+  const [status, packets, bytes, action, start, end] = [
+    'log-status',
+    'packets',
+    'bytes',
+    'action',
+    'start',
+    'end',
+  ].map((n) => slot(only(n))) as [Slot, Slot, Slot, Slot, Slot, Slot];
+  const ok = columnByAws('log-status')?.values?.indexOf('OK') ?? 0;
+
+  // Batches are made when a row needs one, so a parser that reads nothing allocates nothing.
+  let batch = createBatch(8);
+  let stale = true;
+  let generation = 0;
+  let byHash = new Map<number, number>();
+  let byText = new Map<string, number>();
+  const fresh = (): void => {
+    batch = createBatch(size);
+
+    for (const [name, s] of slots) bindSlot(s, batch, name);
+    stale = false;
+    generation++;
+  };
+
+  const intern = (text: string): number => {
+    let id = byText.get(text);
+    if (id === undefined) {
+      id = batch.strings.length;
+      batch.strings.push(text);
+      byText.set(text, id);
+    }
+    return id;
+  };
+
+  return {
+    get row() {
+      if (stale) fresh();
+      return batch.length;
+    },
+    get generation() {
+      return generation;
+    },
+    slot,
+    dict(buf, s, e) {
+      const h = hashAscii(buf, s, e);
+      if (h < 0) return intern(decodeText(buf, s, e));
+      // Ids repeat across rows: a hash hit checked byte by byte avoids decoding the token again.
+      const hit = byHash.get(h);
+      if (hit !== undefined && sameAscii(batch.strings[hit] as string, buf, s, e)) return hit;
+      const id = intern(asciiString(buf, s, e));
+      byHash.set(h, id);
+      return id;
+    },
+    dictString: (text) => intern(text),
+    setExtra(json) {
+      batch.extra.set(batch.length, json);
+    },
+    commit(kind) {
+      const row = batch.length;
+      if (isValid(status.valid, row) && status.u8[row] !== ok) {
+        clearValid(packets.valid, row);
+        clearValid(bytes.valid, row);
+        clearValid(action.valid, row);
+      }
+      if (kind === 1) clearValid(action.valid, row);
+      if (
+        isValid(start.valid, row) &&
+        isValid(end.valid, row) &&
+        (start.u32[row] as number) > (end.u32[row] as number)
+      ) {
+        stats.startAfterEnd++;
+      }
+      batch.kind[row] = kind;
+      batch.length = row + 1;
+      stats.flows++;
+      if (batch.length === size) {
+        onBatch(batch);
+        stale = true;
+      }
+    },
+    rollback(touched) {
+      const row = batch.length;
+      for (const s of touched) clearValid(s.valid, row);
+      batch.extra.delete(row);
+    },
+    flush() {
+      if (stale || batch.length === 0) return;
+      onBatch(batch);
+      stale = true;
+    },
+  };
+}
