@@ -65,6 +65,27 @@ describe('storage layout', () => {
     expect((second.data.vpc_id as Uint32Array)[0]).toBe(1);
   });
 
+  it('finds every one of many distinct strings again, ASCII or not', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) =>
+      i % 7 === 0 ? `eni-\u00e9${i}` : `eni-${i.toString(16)}`,
+    );
+    const lines = [...ids, ...ids.slice().reverse()].map((id) => `${id}\n`).join('');
+    const { batches, flows } = parse(`interface-id\n${lines}`, { batchSize: 20000 });
+    expect(flows.map((f) => f.fields['interface-id'])).toEqual([...ids, ...ids.slice().reverse()]);
+    expect(batches[0]?.strings).toHaveLength(ids.length);
+  });
+
+  it('tells apart two strings whose hashes collide', () => {
+    // Both have the same 32-bit FNV-1a hash and length: only the byte compare separates them.
+    const { flows, batches } = parse('interface-id\neni-0007a0f5\neni-000aec20\neni-0007a0f5\n');
+    expect(flows.map((f) => f.fields['interface-id'])).toEqual([
+      'eni-0007a0f5',
+      'eni-000aec20',
+      'eni-0007a0f5',
+    ]);
+    expect(batches[0]?.strings).toEqual(['eni-0007a0f5', 'eni-000aec20']);
+  });
+
   it('starts every value NULL: a layout writes only its own columns', () => {
     const { batches } = parse('srcport\n80\n');
     const b = batches[0] as FlowBatch;

@@ -12,7 +12,7 @@ import {
   STORAGE_COLUMNS,
   storageColumnsOf,
 } from '../../flow/index.js';
-import { asciiString, decodeText, hashAscii, sameAscii } from './scan.js';
+import { createDictionary, type Dictionary } from './dictionary.js';
 import type { ParseStats } from './stats.js';
 
 /** Views of one storage column of the current batch; only the view matching its type is used. */
@@ -33,7 +33,6 @@ export interface BatchWriter {
   slot(storageName: string): Slot;
   /** the batch-local dictionary id of the token's text */
   dict(buf: Uint8Array, s: number, e: number): number;
-  dictString(text: string): number;
   /** unknown fields of the current row, as a JSON object text */
   setExtra(json: string): void;
   /** completes the row; kind: 0 vpc, 1 tgw (index into KIND_VALUES) */
@@ -106,24 +105,13 @@ export function createBatchWriter(
   let batch = createBatch(8);
   let stale = true;
   let generation = 0;
-  let byHash = new Map<number, number>();
-  let byText = new Map<string, number>();
+  let dictionary: Dictionary = createDictionary(batch.strings);
   const fresh = (): void => {
     batch = createBatch(size);
-
+    dictionary = createDictionary(batch.strings);
     for (const [name, s] of slots) bindSlot(s, batch, name);
     stale = false;
     generation++;
-  };
-
-  const intern = (text: string): number => {
-    let id = byText.get(text);
-    if (id === undefined) {
-      id = batch.strings.length;
-      batch.strings.push(text);
-      byText.set(text, id);
-    }
-    return id;
   };
 
   return {
@@ -135,17 +123,7 @@ export function createBatchWriter(
       return generation;
     },
     slot,
-    dict(buf, s, e) {
-      const h = hashAscii(buf, s, e);
-      if (h < 0) return intern(decodeText(buf, s, e));
-      // Ids repeat across rows: a hash hit checked byte by byte avoids decoding the token again.
-      const hit = byHash.get(h);
-      if (hit !== undefined && sameAscii(batch.strings[hit] as string, buf, s, e)) return hit;
-      const id = intern(asciiString(buf, s, e));
-      byHash.set(h, id);
-      return id;
-    },
-    dictString: (text) => intern(text),
+    dict: (buf, s, e) => dictionary.id(buf, s, e),
     setExtra(json) {
       batch.extra.set(batch.length, json);
     },

@@ -74,8 +74,10 @@ function cellOf(c: Column): fc.Arbitrary<Cell> {
     }
     case 'string':
       return word.map((w) => ({ token: w, value: w }));
-    default:
-      throw new Error(`no generator for ${c.type}`);
+    default: {
+      const never: never = c.type;
+      throw new Error(`no generator for ${String(never)}`);
+    }
   }
 }
 

@@ -132,28 +132,6 @@ export function enumMatcher(values: readonly string[]): (buf: Uint8Array, s: num
   };
 }
 
-/**
- * FNV-1a of the bytes cut to 30 bits, so it stays a small integer (a wider key would be boxed
- * on every Map lookup); -1 when any byte is not ASCII (callers then decode).
- */
-export function hashAscii(buf: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  let high = 0;
-  for (let i = s; i < e; i++) {
-    const c = buf[i] as number;
-    high |= c;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  return high > 127 ? -1 : h >>> 2;
-}
-
-/** True when the ASCII string equals the bytes. */
-export function sameAscii(str: string, buf: Uint8Array, s: number, e: number): boolean {
-  if (str.length !== e - s) return false;
-  for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) !== buf[s + i]) return false;
-  return true;
-}
-
 /** The bytes as a string when they are all ASCII (the caller checked). */
 export function asciiString(buf: Uint8Array, s: number, e: number): string {
   let out = '';

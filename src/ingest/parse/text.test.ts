@@ -204,6 +204,21 @@ describe('text records: values (rules 2, 3, 6)', () => {
     expect(batches[0]?.length).toBe(1);
   });
 
+  it('leaves nothing of a rejected line in the row the next flow takes', () => {
+    // srcport and the addresses validate before protocol fails; the next record has them NULL.
+    const { flows } = parse(`${HEADER}\n${withField('protocol', '256')}\n${NODATA}\n`);
+    expect(flows.map((f) => f.fields)).toEqual([
+      {
+        version: 2,
+        'account-id': '123456789010',
+        'interface-id': 'eni-1235b8ca123456789',
+        start: 1431280876,
+        end: 1431280934,
+        'log-status': 'NODATA',
+      },
+    ]);
+  });
+
   it.each([
     ['srcport', '65535', 65535],
     ['srcport', '0', 0],

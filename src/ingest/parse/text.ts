@@ -147,8 +147,8 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
     return JSON.stringify(extra);
   };
 
-  /** No layout known: only a line that fully validates as a default-format record is taken. */
   const defaults = [compiled(DEFAULT_VPC_LAYOUT), compiled(DEFAULT_TGW_LAYOUT)] as const;
+  /** No layout known: only a line that fully validates as a default-format record is taken. */
   const guess = (buf: Uint8Array, s: number, e: number): Outcome => {
     const vpc = write(defaults[0], buf, s, e);
     if (vpc === undefined) return undefined;

@@ -1,0 +1,84 @@
+// The batch-local string dictionary: token bytes -> id into `strings`, each distinct string once.
+// ASCII tokens (nearly all: ids, names, regions) are found in an open-addressing table over
+// their bytes, so a repeated token costs a hash and a byte compare, never a decoded string.
+
+import { asciiString, decodeText } from './scan.js';
+
+export interface Dictionary {
+  /** the id of the token's text, adding it on first sight */
+  id(buf: Uint8Array, s: number, e: number): number;
+}
+
+export function createDictionary(strings: string[]): Dictionary {
+  let table = new Int32Array(1024); // id + 1; 0 = empty slot
+  let hashes = new Int32Array(256); // by id
+  let offsets = new Int32Array(256); // by id: where its bytes start in `pool`; -1 for non-ASCII strings
+  let pool = new Uint8Array(16384);
+  let used = 0;
+  let ascii = 0; // entries in `table`
+  const nonAscii = new Map<string, number>();
+
+  const place = (h: number, id: number): void => {
+    const mask = table.length - 1;
+    let k = h & mask;
+    while (table[k] !== 0) k = (k + 1) & mask;
+    table[k] = id + 1;
+  };
+  const grow = (): void => {
+    const old = table;
+    table = new Int32Array(old.length * 2);
+    for (const slot of old) if (slot !== 0) place(hashes[slot - 1] as number, slot - 1);
+  };
+  const add = (text: string, h: number, offset: number): number => {
+    const id = strings.length;
+    strings.push(text);
+    if (id === hashes.length) {
+      hashes = Int32Array.from({ length: id * 2 }, (_, k) => hashes[k] ?? 0);
+      offsets = Int32Array.from({ length: id * 2 }, (_, k) => offsets[k] ?? 0);
+    }
+    hashes[id] = h;
+    offsets[id] = offset;
+    return id;
+  };
+
+  return {
+    id(buf, s, e) {
+      const len = e - s;
+      let h = 0x811c9dc5;
+      let high = 0;
+      for (let i = s; i < e; i++) {
+        const c = buf[i] as number;
+        high |= c;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      if (high > 127) {
+        const text = decodeText(buf, s, e);
+        const known = nonAscii.get(text);
+        if (known !== undefined) return known;
+        const id = add(text, 0, -1);
+        nonAscii.set(text, id);
+        return id;
+      }
+      const mask = table.length - 1;
+      for (let k = h & mask; table[k] !== 0; k = (k + 1) & mask) {
+        const id = (table[k] as number) - 1;
+        if (hashes[id] !== h || (strings[id] as string).length !== len) continue;
+        const o = offsets[id] as number;
+        let i = 0;
+        while (i < len && pool[o + i] === buf[s + i]) i++;
+        if (i === len) return id;
+      }
+      if (used + len > pool.length) {
+        const bigger = new Uint8Array(Math.max(pool.length * 2, used + len));
+        bigger.set(pool.subarray(0, used));
+        pool = bigger;
+      }
+      pool.set(buf.subarray(s, e), used);
+      const id = add(asciiString(buf, s, e), h, used);
+      used += len;
+      place(h, id);
+      if (++ascii * 2 > table.length) grow();
+      return id;
+    },
+  };
+}
