@@ -101,3 +101,34 @@ export function readValue(b: FlowBatch, s: StorageColumn, row: number): number |
       return d[row] as number | bigint;
   }
 }
+
+export interface BatchPool {
+  /** a batch of at least `capacity` rows, empty: every value NULL */
+  take(capacity: number): FlowBatch;
+  /** hands a batch back once its contents have been copied elsewhere */
+  give(b: FlowBatch): void;
+}
+
+/**
+ * Reuses batches: a run over many small files (S3 writes one every 5 minutes per flow log)
+ * otherwise allocates megabytes per file and spends its time collecting garbage.
+ */
+export function createBatchPool(max = 4): BatchPool {
+  const free: FlowBatch[] = [];
+  return {
+    take(capacity) {
+      const i = free.findIndex((b) => b.capacity >= capacity);
+      if (i < 0) return createBatch(capacity);
+      const b = free.splice(i, 1)[0] as FlowBatch;
+      b.length = 0;
+      for (const v of Object.values(b.valid)) v.fill(0);
+      b.kind.fill(0);
+      b.strings.length = 0;
+      b.extra.clear();
+      return b;
+    },
+    give(b) {
+      if (free.length < max && !free.includes(b)) free.push(b);
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
-import type { FlowBatch } from '../flow/index.js';
+import { type BatchPool, createBatchPool, type FlowBatch } from '../flow/index.js';
 import { createParser, createRecordSink, type Layout, type ParseStats, type RejectSample } from './parse/index.js';
 import { type Container, expandInputs, hashFile, type InputFile, openText, readHead, sniffContainer } from './sources/file.js';
 import { readParquet } from './sources/parquet.js';
@@ -46,6 +46,8 @@ export interface IngestOptions {
   /** files never to read, e.g. the store and its write-ahead log */
   readonly exclude?: readonly string[];
   readonly onProgress?: (p: IngestProgress) => void;
+  /** batches to reuse; one per run is made when not given */
+  readonly pool?: BatchPool;
 }
 
 export interface IngestReport {
@@ -85,6 +87,7 @@ function addStats(r: IngestReport, s: ParseStats, maxSamples: number): void {
 /** Ingests every input; a file that fails is reported, nothing of it is stored, and the rest go on. */
 export async function ingest(inputs: readonly string[], sink: FlowSink, opts: IngestOptions = {}): Promise<IngestReport> {
   const files = await expandInputs(inputs, opts.exclude);
+  opts = { ...opts, pool: opts.pool ?? createBatchPool() };
   const report = emptyReport();
   const maxSamples = opts.maxSamples ?? 10;
   const bytesTotal = files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
@@ -235,8 +238,8 @@ async function parseStream(
   opts: IngestOptions,
 ): Promise<ParseStats> {
   const parser = createParser(
-    { source: path, ...(opts.format === undefined ? {} : { format: opts.format }), maxSamples: opts.maxSamples ?? 10 },
-    (b) => sink.append(b),
+    { source: path, ...(opts.format === undefined ? {} : { format: opts.format }), maxSamples: opts.maxSamples ?? 10, ...allocator(opts) },
+    (b) => handOver(b, sink, opts),
   );
   try {
     for await (const chunk of stream) parser.push(chunk as Uint8Array);
@@ -248,7 +251,9 @@ async function parseStream(
 }
 
 async function parseParquet(path: string, sink: FlowSink, opts: IngestOptions, tick: () => void): Promise<ParseStats> {
-  const records = createRecordSink({ source: path, maxSamples: opts.maxSamples ?? 10 }, (b) => sink.append(b));
+  const records = createRecordSink({ source: path, maxSamples: opts.maxSamples ?? 10, ...allocator(opts) }, (b) =>
+    handOver(b, sink, opts),
+  );
   let line = 0;
   for await (const rows of readParquet(path)) {
     for (const r of rows) records.push(r, ++line);
@@ -256,6 +261,17 @@ async function parseParquet(path: string, sink: FlowSink, opts: IngestOptions, t
   }
   records.end();
   return records.stats;
+}
+
+function allocator(opts: IngestOptions): { allocate?: (capacity: number) => FlowBatch } {
+  const pool = opts.pool;
+  return pool === undefined ? {} : { allocate: (n) => pool.take(n) };
+}
+
+/** The sink copies a batch synchronously, so it can go back to the pool at once. */
+function handOver(b: FlowBatch, sink: FlowSink, opts: IngestOptions): void {
+  sink.append(b);
+  opts.pool?.give(b);
 }
 
 function unreadable(path: string, container: Container, e: unknown): UserError {

@@ -82,6 +82,7 @@ export function createBatchWriter(
   size: number,
   stats: ParseStats,
   onBatch: (b: FlowBatch) => void,
+  allocate: (capacity: number) => FlowBatch = createBatch,
 ): BatchWriter {
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`batch size must be a positive integer, got ${size}`);
@@ -107,7 +108,7 @@ export function createBatchWriter(
   let generation = 0;
   let dictionary: Dictionary = createDictionary(batch.strings);
   const fresh = (): void => {
-    batch = createBatch(size);
+    batch = allocate(size);
     dictionary = createDictionary(batch.strings);
     for (const [name, s] of slots) bindSlot(s, batch, name);
     stale = false;

@@ -19,6 +19,8 @@ export interface ParserOptions {
   format?: Layout;
   /** flows per batch (default 32768) */
   batchSize?: number;
+  /** where batches come from (a pool, so a run reuses a few instead of allocating one per file) */
+  allocate?: (capacity: number) => FlowBatch;
   /** rejections kept as samples (default 10) */
   maxSamples?: number;
 }
@@ -35,7 +37,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 
 export function createParser(opts: ParserOptions, onBatch: (b: FlowBatch) => void): Parser {
   const rec = createStats(opts.source, opts.maxSamples);
-  const w = createBatchWriter(opts.batchSize ?? 32768, rec.stats, onBatch);
+  const w = createBatchWriter(opts.batchSize ?? 32768, rec.stats, onBatch, opts.allocate);
   const text = createTextLines(w, rec, opts.format);
   let stream: { push(chunk: Uint8Array): void; end(): void } | undefined;
   let offset = 0; // bytes seen while sniffing, to skip a UTF-8 byte-order mark

@@ -137,6 +137,7 @@ export function createStructured(w: BatchWriter, rec: StatsRecorder): Structured
 export interface RecordSinkOptions {
   readonly source: string;
   readonly batchSize?: number;
+  readonly allocate?: (capacity: number) => FlowBatch;
   readonly maxSamples?: number;
 }
 
@@ -149,7 +150,7 @@ export interface RecordSink {
 /** The structured path on its own, for sources that already hold records (Parquet rows). */
 export function createRecordSink(opts: RecordSinkOptions, onBatch: (b: FlowBatch) => void): RecordSink {
   const rec = createStats(opts.source, opts.maxSamples);
-  const w = createBatchWriter(opts.batchSize ?? 32768, rec.stats, onBatch);
+  const w = createBatchWriter(opts.batchSize ?? 32768, rec.stats, onBatch, opts.allocate);
   const records = createStructured(w, rec);
   let ended = false;
   return {
