@@ -27,19 +27,21 @@ export function demoCommand(io: Io, setExit: (code: number) => void): Command {
       const options = { seed: int(opts.seed, '--seed', -(2 ** 31)), hours: int(opts.hours, '--hours', 2), flows: int(opts.flows, '--flows', 1000) };
       const db = opts.db ?? join(opts.out, 'demo.duckdb');
       const started = Date.now();
-      io.stderr.write(`generating ${count(options.flows)} flow records over ${options.hours} h (seed ${options.seed}) into ${opts.out} ...\n`);
+      io.stderr.write(`demo: ${count(options.flows)} flow records over ${options.hours} h (seed ${options.seed}) into ${opts.out} ...\n`);
       const r = await runDemo({ db, now: io.now }, { out: opts.out, options });
       const t = r.truth.totals;
       io.stdout.write(
         `${r.reused ? 'reused' : 'generated'} ${count(t.files)} files, ${count(t.records)} records (${count(t.byKind.tgw)} Transit Gateway) in ${opts.out}\n` +
           `ingested ${count(r.report.files)} files, ${count(r.report.flows)} flows into ${db}` +
           (r.report.skippedFiles > 0 ? ` (${count(r.report.skippedFiles)} files already there)` : '') +
-          ` in ${((Date.now() - started) / 1000).toFixed(1)} s\n\n`,
+          ` (${((Date.now() - started) / 1000).toFixed(1)} s in all)\n\n`,
       );
       const top = await runTop({ db }, { dimensions: ['src'], by: 'bytes', limit: 10 });
-      io.stdout.write(`Top talkers by bytes\n${renderRows(['src', 'bytes', 'share'], top.rows.map(pretty), 'table')}\n`);
-      const rej = await runTop({ db }, { dimensions: ['src', 'dst', 'dstport'], by: 'flows', limit: 10, filter: 'action reject' });
-      io.stdout.write(`Rejected traffic by flows\n${renderRows(['src', 'dst', 'dstport', 'flows', 'share'], rej.rows.map(pretty), 'table')}\n`);
+      io.stdout.write(`Top talkers by bytes\n${renderRows(['src', 'bytes', 'share'], top.rows.map((x) => pretty(x)), 'table')}\n`);
+      const ports = await runTop({ db }, { dimensions: ['dstport', 'protocol'], by: 'flows', limit: 8, filter: 'action reject' });
+      io.stdout.write(`Rejected traffic by destination port\n${renderRows(['dstport', 'protocol', 'flows', 'share'], ports.rows.map((x) => pretty(x, 'dstport')), 'table')}\n`);
+      const pairs = await runTop({ db }, { dimensions: ['src', 'dst', 'dstport'], by: 'flows', limit: 5, filter: 'action reject and src net 10.0.0.0/8' });
+      io.stdout.write(`Rejected traffic from inside the platform\n${renderRows(['src', 'dst', 'dstport', 'flows', 'share'], pairs.rows.map((x) => pretty(x)), 'table')}\n`);
       if (r.mismatches.length === 0) {
         io.stdout.write(`The store agrees with the generator's truth.json: ${count(t.flows)} flows, ${humanBytes(t.bytes)}, ${count(t.byAction.REJECT)} rejected.\n`);
       } else {
@@ -50,9 +52,9 @@ export function demoCommand(io: Io, setExit: (code: number) => void): Command {
     });
 }
 
-function pretty(row: Record<string, unknown>): Record<string, unknown> {
+function pretty(row: Record<string, unknown>, first = 'src'): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
-  if (row.other === true) out.src = '(other)';
+  if (row.other === true) out[first] = '(other)';
   if (typeof row.bytes === 'bigint' || typeof row.bytes === 'number') out.bytes = humanBytes(row.bytes);
   out.share = `${(Number(row.share ?? 0) * 100).toFixed(1)}%`;
   return out;
