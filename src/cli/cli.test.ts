@@ -170,3 +170,27 @@ describe('flowsight demo', () => {
     expect(clash.stderr).toMatch(/holds a demo made with other options/);
   });
 });
+
+describe('flowsight ingest of Parquet as AWS delivers it', () => {
+  it('reads typed columns, pads an int64 account_id to 12 digits and keeps missing values NULL', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const file = join(dir, 'flows.parquet');
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    await c.run(`COPY (SELECT * FROM (VALUES
+        (5, 123456789012::BIGINT, 'eni-0a1b2c3d4e5f60718', '10.27.64.5', '10.27.8.9', 40001, 1521, 6, 10::BIGINT, 5000::BIGINT, 1764000000::BIGINT, 1764000060::BIGINT, 'ACCEPT', 'OK', 'vpc-0abc', NULL),
+        (5, 42::BIGINT, 'eni-0a1b2c3d4e5f60718', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1764000000::BIGINT, 1764000060::BIGINT, NULL, 'NODATA', 'vpc-0abc', NULL)
+      ) t(version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, "end", action, log_status, vpc_id, tcp_flags))
+      TO '${file}' (FORMAT parquet, COMPRESSION gzip)`);
+    c.closeSync();
+    inst.closeSync();
+    const r = await runCli(['ingest', file, '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, flows: 2, rejected: 0 });
+    const q = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT account_id, srcaddr, dstport, bytes, log_status, tcp_flags FROM flows ORDER BY log_status']);
+    expect(JSON.parse(q.stdout)).toEqual([
+      { account_id: '123456789012', srcaddr: '10.27.64.5', dstport: 1521, bytes: 5000, log_status: 'OK', tcp_flags: null },
+      { account_id: '000000000042', srcaddr: null, dstport: null, bytes: null, log_status: 'NODATA', tcp_flags: null },
+    ]);
+  });
+});
