@@ -58,7 +58,9 @@ export class DuckdbEngine implements Engine {
     }
     const config: Record<string, string> = opts.readOnly
       ? { access_mode: 'READ_ONLY', enable_external_access: 'false', lock_configuration: 'true' }
-      : { preserve_insertion_order: 'false' };
+      : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows;
+        // with it, 0.5 GB peak and no slower (it spills to a temp file if ever needed)
+        { preserve_insertion_order: 'false', memory_limit: '256MB' };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
     let instance: DuckDBInstance;
     try {
