@@ -1,0 +1,205 @@
+// Reads one input into the sink: a file (plain, gzip or Parquet, told apart by its bytes) or
+// stdin, parsed into batches that go to the sink as they fill. Says whether the bytes were
+// already ingested, and turns unreadable input into a user error naming the file.
+
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { UserError } from '../errors.js';
+import type { FlowBatch } from '../flow/index.js';
+import { createParser, createRecordSink, type ParseStats } from './parse/index.js';
+import {
+  type Container,
+  hashFile,
+  type InputFile,
+  openText,
+  readHead,
+  sniffContainer,
+} from './sources/file.js';
+import { readParquet } from './sources/parquet.js';
+import type { FlowSink, IngestOptions } from './types.js';
+
+export type Parsed = { hash: string; size: number; stats: ParseStats };
+
+/** What reading one input did: parsed it into the open transaction, or found its bytes already stored. */
+export type ReadResult =
+  | { readonly kind: 'parsed'; readonly parsed: Parsed }
+  | { readonly kind: 'skipped'; readonly sameAs: string };
+
+export async function readInput(
+  f: InputFile,
+  sink: FlowSink,
+  opts: IngestOptions,
+  progress: (n: number) => void,
+): Promise<ReadResult> {
+  if (f.kind === 'stdin') return readStdin(sink, opts);
+  const hash = await hashFile(f.path);
+  const same = sink.findIngested(f.size, hash);
+  if (same !== undefined) {
+    progress(f.size);
+    return { kind: 'skipped', sameAs: same.path };
+  }
+  const container = sniffContainer(await readHead(f.path));
+  if (!sink.inTransaction) await sink.begin();
+  sink.startFile();
+  const stats =
+    container === 'parquet'
+      ? await parseParquet(f.path, sink, opts, () => progress(0))
+      : await parseStream(openText(f.path, container, progress), f.path, container, sink, opts);
+  if (container === 'parquet') progress(f.size);
+  assertFlowLog(f.path, stats);
+  sink.endFile({ path: f.path, size: f.size, hash }, stats.rejected);
+  return { kind: 'parsed', parsed: { hash, size: f.size, stats } };
+}
+
+/** stdin is hashed as it streams, so it commits alone: a duplicate is only known at the end. */
+async function readStdin(sink: FlowSink, opts: IngestOptions): Promise<ReadResult> {
+  if (sink.inTransaction) await sink.commit();
+  const input = opts.stdin ?? process.stdin;
+  const hash = createHash('sha256');
+  let size = 0;
+  let first = true;
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of input) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      size += buf.length;
+      if (first) {
+        first = false;
+        if (sniffContainer(buf) === 'gzip') gunzip = createGunzip();
+      }
+      yield buf;
+    }
+  }
+  await sink.begin();
+  sink.startFile();
+  const stats = await parseStream(
+    bytesThroughGunzip(bytes(), () => gunzip),
+    '-',
+    'plain',
+    sink,
+    opts,
+  );
+  const digest = hash.digest('hex');
+  const same = sink.findIngested(size, digest);
+  if (same !== undefined) {
+    await sink.rollback();
+    return { kind: 'skipped', sameAs: same.path };
+  }
+  assertFlowLog('-', stats);
+  sink.endFile({ path: '-', size, hash: digest }, stats.rejected);
+  return { kind: 'parsed', parsed: { hash: digest, size, stats } };
+}
+
+/** Yields raw bytes, or their gunzipped form once the first chunk showed gzip magic. */
+async function* bytesThroughGunzip(
+  src: AsyncGenerator<Uint8Array>,
+  gunzipOf: () => ReturnType<typeof createGunzip> | undefined,
+): AsyncGenerator<Uint8Array> {
+  const firstChunk = await src.next();
+  if (firstChunk.done) return;
+  const gz = gunzipOf();
+  if (gz === undefined) {
+    yield firstChunk.value;
+    yield* src;
+    return;
+  }
+  const feed = (async () => {
+    gz.write(firstChunk.value);
+    for await (const c of src) if (!gz.write(c)) await new Promise((r) => gz.once('drain', r));
+    gz.end();
+  })();
+  feed.catch((e: unknown) => gz.destroy(e as Error));
+  for await (const c of gz) yield c as Uint8Array;
+  await feed;
+}
+
+async function parseStream(
+  stream: AsyncIterable<unknown>,
+  path: string,
+  container: Container,
+  sink: FlowSink,
+  opts: IngestOptions,
+): Promise<ParseStats> {
+  const parser = createParser(
+    {
+      source: path,
+      ...(opts.format === undefined ? {} : { format: opts.format }),
+      maxSamples: opts.maxSamples ?? 10,
+      ...allocator(opts),
+    },
+    (b) => handOver(b, sink, opts),
+  );
+  try {
+    for await (const chunk of stream) parser.push(chunk as Uint8Array);
+  } catch (e) {
+    throw unreadable(path, container, e);
+  }
+  parser.end();
+  return parser.stats;
+}
+
+async function parseParquet(
+  path: string,
+  sink: FlowSink,
+  opts: IngestOptions,
+  tick: () => void,
+): Promise<ParseStats> {
+  const records = createRecordSink(
+    { source: path, maxSamples: opts.maxSamples ?? 10, ...allocator(opts) },
+    (b) => handOver(b, sink, opts),
+  );
+  let line = 0;
+  for await (const rows of readParquet(path)) {
+    for (const r of rows) records.push(r, ++line);
+    tick();
+  }
+  records.end();
+  return records.stats;
+}
+
+function allocator(opts: IngestOptions): { allocate?: (capacity: number) => FlowBatch } {
+  const pool = opts.pool;
+  return pool === undefined ? {} : { allocate: (n) => pool.take(n) };
+}
+
+/** The sink copies a batch synchronously, so it can go back to the pool at once. */
+function handOver(b: FlowBatch, sink: FlowSink, opts: IngestOptions): void {
+  sink.append(b);
+  opts.pool?.give(b);
+}
+
+function unreadable(path: string, container: Container, e: unknown): UserError {
+  if (e instanceof UserError) return e;
+  const detail = String((e as Error).message ?? e);
+  if (container === 'gzip' || /incorrect header|unexpected end|invalid|zlib/i.test(detail)) {
+    return new UserError('ingest.corrupt', `'${path}' is not a valid gzip file: ${detail}`, {
+      hint: 'the file is probably truncated or damaged; download it again (aws s3 cp) and re-run ingest',
+      cause: e,
+    });
+  }
+  return new UserError('ingest.unreadable', `cannot read '${path}': ${detail}`, {
+    hint: 'check the file and its permissions',
+    cause: e,
+  });
+}
+
+/** A file in which no line at all was a flow record is not a flow log: say so, store nothing. */
+function assertFlowLog(path: string, s: ParseStats): void {
+  if (s.flows > 0 || s.rejected === 0) return;
+  const first = s.samples[0];
+  const reasons = Object.entries(s.rejectedByReason)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  throw new UserError(
+    'ingest.not-flow-log',
+    `'${path}' does not look like a flow log: none of its ${s.rejected} lines is a flow record (${reasons})` +
+      (first === undefined ? '' : `; line ${first.line} reads '${first.text.slice(0, 80)}'`),
+    {
+      at: first === undefined ? path : `${path}:${first.line}`,
+      hint:
+        'flow-log files start with a header line of field names; for headerless input (CloudWatch exports) ' +
+        'pass the flow log\'s format: --format "${version} ${account-id} ${interface-id} ..."',
+    },
+  );
+}

@@ -1,0 +1,53 @@
+// The ingest pipeline's contracts: where flows go (FlowSink), what a run is told and reports.
+
+import type { Readable } from 'node:stream';
+import type { UserError } from '../errors.js';
+import type { BatchPool, FlowBatch } from '../flow/index.js';
+import type { Layout, RejectSample } from './parse/index.js';
+
+/**
+ * Where parsed flows go: the store's writer, behind a seam so ingest needs no engine. A
+ * transaction holds whole files; commit() stores them with their flows, rollback() drops them.
+ */
+export interface FlowSink {
+  findIngested(size: number, hash: string): { readonly path: string } | undefined;
+  readonly inTransaction: boolean;
+  begin(): Promise<void>;
+  startFile(): void;
+  append(batch: FlowBatch): void;
+  endFile(file: { path: string; size: number; hash: string }, rejected: number): void;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface IngestProgress {
+  readonly file: string;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly flows: number;
+}
+
+export interface IngestOptions {
+  readonly format?: Layout;
+  readonly maxSamples?: number;
+  readonly stdin?: Readable;
+  /** files never to read, e.g. the store and its write-ahead log */
+  readonly exclude?: readonly string[];
+  readonly onProgress?: (p: IngestProgress) => void;
+  /** batches to reuse; one per run is made when not given */
+  readonly pool?: BatchPool;
+}
+
+export interface IngestReport {
+  files: number;
+  flows: number;
+  skippedFiles: number;
+  skipped: { path: string; sameAs: string }[];
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  samples: RejectSample[];
+  startAfterEnd: number;
+  failed: { path: string; error: UserError }[];
+}
