@@ -5,7 +5,13 @@ import type { Readable } from 'node:stream';
 import { type FlowListQuery, flowList, type TopQuery, topTalkers } from '../analyses/index.js';
 import { DuckdbEngine, type QueryResult } from '../engine/index.js';
 import { filterToSql } from '../filter/index.js';
-import { type FlowSink, type IngestProgress, type IngestReport, ingest, parseFormat } from '../ingest/index.js';
+import {
+  type FlowSink,
+  type IngestProgress,
+  type IngestReport,
+  ingest,
+  parseFormat,
+} from '../ingest/index.js';
 
 export interface AppConfig {
   /** the DuckDB store file */
@@ -17,6 +23,8 @@ export interface IngestRequest {
   readonly inputs: readonly string[];
   readonly format?: string;
   readonly stdin?: Readable;
+  /** parse worker threads (0: parse on the main thread) */
+  readonly workers?: number;
   readonly onProgress?: (p: IngestProgress) => void;
 }
 
@@ -33,9 +41,9 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
       },
       begin: () => writer.begin(),
       startFile: () => writer.startFile(),
-      append: (b) => writer.append(b),
-      endFile: (file, rejected) => {
-        writer.endFile(file, rejected);
+      append: (b, id) => writer.append(b, id),
+      endFile: (id, file, rejected) => {
+        writer.endFile(id, file, rejected);
       },
       commit: async () => {
         await writer.commit(now());
@@ -44,6 +52,7 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
     };
     return await ingest(req.inputs, sink, {
       exclude: [cfg.db, `${cfg.db}.wal`],
+      ...(req.workers === undefined ? {} : { workers: req.workers }),
       ...(format === undefined ? {} : { format }),
       ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
       ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
@@ -71,7 +80,10 @@ export function runTop(cfg: AppConfig, q: Omit<TopQuery, 'where'> & AnalysisRequ
   return withReader(cfg, (e) => e.query(node));
 }
 
-export function runFlows(cfg: AppConfig, q: Omit<FlowListQuery, 'where'> & AnalysisRequest): Promise<QueryResult> {
+export function runFlows(
+  cfg: AppConfig,
+  q: Omit<FlowListQuery, 'where'> & AnalysisRequest,
+): Promise<QueryResult> {
   const node = flowList({ ...q, ...(q.filter ? { where: filterToSql(q.filter) } : {}) });
   return withReader(cfg, (e) => e.query(node));
 }

@@ -194,3 +194,26 @@ describe('flowsight ingest of Parquet as AWS delivers it', () => {
     ]);
   });
 });
+
+describe('flowsight ingest with parse workers', () => {
+  it.each([0, 1, 2])('with --workers %i, stores every good file of a folder and nothing of a corrupt one in its middle', async (workers) => {
+    const src = join(dir, 'mixed');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.log.gz'), gzipSync(`${HEADER}\n${LINES[0]}\n${LINES[1]}\n`));
+    writeFileSync(join(src, 'b.log.gz'), gzipSync(`${HEADER}\n${LINES.join('\n')}\n`.repeat(400)).subarray(0, 300));
+    writeFileSync(join(src, 'c.log'), `${HEADER}\n${LINES[3]}\n`);
+    const r = await runCli(['ingest', src, '--db', db, '--json', '--workers', String(workers)]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ files: 2, flows: 3, skippedFiles: 0 });
+    expect(out.failedFiles).toEqual([expect.objectContaining({ file: join(src, 'b.log.gz'), code: 'ingest.corrupt' })]);
+    const q = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT source, count(*) AS n FROM flows GROUP BY ALL ORDER BY source']);
+    expect(JSON.parse(q.stdout)).toEqual([
+      { source: join(src, 'a.log.gz'), n: 2 },
+      { source: join(src, 'c.log'), n: 1 },
+    ]);
+    const again = await runCli(['ingest', src, '--db', db, '--json', '--workers', String(workers)]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ files: 0, skippedFiles: 2 });
+  });
+});

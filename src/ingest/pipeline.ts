@@ -1,12 +1,15 @@
-// source -> parse -> sink, file by file. Whole files are committed in groups (one commit per
-// file cost more than parsing it); a file that fails is rolled back with its group, and the
-// group's good files are read again. Counters: files, flows, skipped files, rejected lines by
-// reason with samples, failed files.
+// source -> parse -> sink. Files parse in worker threads while the main thread appends their
+// batches to the store. Whole files are committed in groups (one commit per file cost more than
+// parsing it); when a file fails, its group is rolled back and the group's good files are read
+// again, so nothing of a bad file is ever stored. Counters: files, flows, skipped files,
+// rejected lines by reason with samples, failed files.
 
+import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
 import { createBatchPool } from '../flow/index.js';
 import type { ParseStats } from './parse/index.js';
-import { readInput } from './read-input.js';
+import { createParsePool, type ParsePool } from './parse-pool.js';
+import { assertFlowLog, type Prepared, prepare, readHere, readStdin } from './read-input.js';
 import { expandInputs, type InputFile } from './sources/file.js';
 import type { FlowSink, IngestOptions, IngestReport } from './types.js';
 
@@ -15,6 +18,16 @@ export type { FlowSink, IngestOptions, IngestProgress, IngestReport } from './ty
 /** Commit after this many flows or files: a commit costs ~30 ms, and a killed run redoes at most this much. */
 const GROUP_FLOWS = 2_000_000;
 const GROUP_FILES = 500;
+
+type FileInput = InputFile & { kind: 'file' };
+
+interface GroupResult {
+  stats: ParseStats[];
+  skipped: { path: string; sameAs: string }[];
+  failed: { file: FileInput; error: UserError }[];
+  /** files taken from the queue, in order */
+  taken: FileInput[];
+}
 
 function emptyReport(): IngestReport {
   return {
@@ -31,6 +44,7 @@ function emptyReport(): IngestReport {
 }
 
 function addStats(r: IngestReport, s: ParseStats, maxSamples: number): void {
+  r.files++;
   r.flows += s.flows;
   r.rejected += s.rejected;
   r.startAfterEnd += s.startAfterEnd;
@@ -39,78 +53,156 @@ function addStats(r: IngestReport, s: ParseStats, maxSamples: number): void {
   for (const x of s.samples) if (r.samples.length < maxSamples) r.samples.push(x);
 }
 
+export function defaultWorkers(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
+
 /** Ingests every input; a file that fails is reported, nothing of it is stored, and the rest go on. */
 export async function ingest(
   inputs: readonly string[],
   sink: FlowSink,
-  opts: IngestOptions = {},
+  options: IngestOptions = {},
 ): Promise<IngestReport> {
-  const files = await expandInputs(inputs, opts.exclude);
-  opts = { ...opts, pool: opts.pool ?? createBatchPool() };
+  const inputsFound = await expandInputs(inputs, options.exclude);
+  const opts: IngestOptions = { ...options, pool: options.pool ?? createBatchPool() };
   const report = emptyReport();
   const maxSamples = opts.maxSamples ?? 10;
-  const bytesTotal = files.reduce((n, f) => n + (f.kind === 'file' ? f.size : 0), 0);
-  let bytesDone = 0;
-  let flowsDone = 0;
-  // files parsed into the open transaction, with their stats: counted only once committed
-  let group: { file: InputFile; hash: string; size: number; stats: ParseStats }[] = [];
-  const commit = async () => {
-    if (!sink.inTransaction) return;
-    await sink.commit();
-    for (const g of group) {
-      addStats(report, g.stats, maxSamples);
-      report.files++;
-    }
-    group = [];
-  };
-  for (const [i, f] of files.entries()) {
-    const progress = (n: number) => {
-      bytesDone += n;
-      opts.onProgress?.({
-        file: f.path,
-        filesDone: i,
-        filesTotal: files.length,
-        bytesDone,
-        bytesTotal,
-        flows: flowsDone,
-      });
-    };
-    try {
-      const r = await readInput(f, sink, opts, progress);
-      if (r.kind === 'skipped') {
-        report.skippedFiles++;
-        report.skipped.push({ path: f.path, sameAs: r.sameAs });
+  for (const f of inputsFound) if (f.kind === 'stdin') await ingestStdin(sink, opts, report, maxSamples);
+  let queue = inputsFound.filter((f): f is FileInput => f.kind === 'file');
+  const workers = opts.workers ?? defaultWorkers();
+  const pool = workers > 0 && queue.length > 0 ? createParsePool(workers) : undefined;
+  const progress = progressOf(opts, queue, report);
+  try {
+    while (queue.length > 0) {
+      const g = await runGroup(queue, sink, opts, pool, Math.max(1, workers), progress);
+      if (g.failed.length > 0) {
+        if (sink.inTransaction) await sink.rollback();
+        for (const f of g.failed) report.failed.push({ path: f.file.path, error: f.error });
+        const bad = new Set(g.failed.map((f) => f.file));
+        queue = [...g.taken.filter((f) => !bad.has(f)), ...queue.slice(g.taken.length)];
         continue;
       }
-      group.push({ file: f, ...r.parsed });
-      flowsDone += r.parsed.stats.flows;
-      if (group.length >= GROUP_FILES || group.reduce((n, g) => n + g.stats.flows, 0) >= GROUP_FLOWS)
-        await commit();
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      report.failed.push({ path: f.path, error: e });
-      group = await replay(group, sink, opts);
+      if (sink.inTransaction) await sink.commit();
+      for (const s of g.stats) addStats(report, s, maxSamples);
+      report.skippedFiles += g.skipped.length;
+      report.skipped.push(...g.skipped);
+      queue = queue.slice(g.taken.length);
     }
+  } finally {
+    await pool?.close();
   }
-  await commit();
   return report;
 }
 
-/**
- * A file failed inside a transaction holding earlier good files: roll back, then parse those
- * again into a fresh transaction (DuckDB has no savepoints). Only happens on bad input.
- */
-async function replay(
-  group: { file: InputFile; hash: string; size: number; stats: ParseStats }[],
+async function ingestStdin(
   sink: FlowSink,
   opts: IngestOptions,
-) {
-  if (sink.inTransaction) await sink.rollback();
-  const again: typeof group = [];
-  for (const g of group) {
-    if (g.file.kind !== 'file') continue; // stdin cannot be read twice; it always commits alone
-    const r = await readInput(g.file, sink, opts, () => {});
-    if (r.kind === 'parsed') again.push({ file: g.file, ...r.parsed });
+  report: IngestReport,
+  maxSamples: number,
+): Promise<void> {
+  try {
+    const r = await readStdin(sink, opts);
+    if (r.kind === 'skipped') {
+      report.skippedFiles++;
+      report.skipped.push({ path: '-', sameAs: r.sameAs });
+      return;
+    }
+    await sink.commit();
+    addStats(report, r.parsed.stats, maxSamples);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    if (sink.inTransaction) await sink.rollback();
+    report.failed.push({ path: '-', error: e });
   }
-  return again;
+}
+
+/** Reads files from the head of the queue into one transaction, `lanes` at a time, until the group is full. */
+async function runGroup(
+  queue: readonly FileInput[],
+  sink: FlowSink,
+  opts: IngestOptions,
+  pool: ParsePool | undefined,
+  lanes: number,
+  progress: Progress,
+): Promise<GroupResult> {
+  const g: GroupResult = { stats: [], skipped: [], failed: [], taken: [] };
+  let flows = 0;
+  await sink.begin();
+  const lane = async () => {
+    while (
+      g.taken.length < queue.length &&
+      g.taken.length < GROUP_FILES &&
+      flows < GROUP_FLOWS &&
+      g.failed.length === 0
+    ) {
+      const f = queue[g.taken.length] as FileInput;
+      g.taken.push(f);
+      try {
+        const p = await prepare(f, sink);
+        if (p.kind === 'skipped') {
+          g.skipped.push({ path: f.path, sameAs: p.sameAs });
+          progress(f, f.size, true);
+          continue;
+        }
+        let read = 0;
+        const stats = await readOne(p.file, sink, opts, pool, (n) => {
+          read += n;
+          progress(f, n, false);
+        });
+        progress(f, Math.max(0, f.size - read), true);
+        flows += stats.flows;
+        g.stats.push(stats);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        g.failed.push({ file: f, error: e });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return g;
+}
+
+/** Parquet (and everything, without workers) is read here; text and gzip go to a worker. */
+async function readOne(
+  p: Prepared,
+  sink: FlowSink,
+  opts: IngestOptions,
+  pool: ParsePool | undefined,
+  progress: (n: number) => void,
+): Promise<ParseStats> {
+  if (pool === undefined || p.container === 'parquet') return (await readHere(p, sink, opts, progress)).stats;
+  const id = sink.startFile();
+  const stats = await pool.parse(
+    {
+      path: p.path,
+      container: p.container,
+      maxSamples: opts.maxSamples ?? 10,
+      ...(opts.format === undefined ? {} : { format: opts.format.text }),
+    },
+    (b) => sink.append(b, id),
+  );
+  assertFlowLog(p.path, stats);
+  sink.endFile(id, { path: p.path, size: p.size, hash: p.hash }, stats.rejected);
+  return stats;
+}
+
+/** Reports bytes read (raw, as stored on disk) and files finished. */
+type Progress = (f: FileInput, bytes: number, finished: boolean) => void;
+
+function progressOf(opts: IngestOptions, files: readonly FileInput[], report: IngestReport): Progress {
+  const bytesTotal = files.reduce((n, f) => n + f.size, 0);
+  let bytesDone = 0;
+  let filesDone = 0;
+  return (f, bytes, finished) => {
+    bytesDone += bytes;
+    if (finished) filesDone++;
+    opts.onProgress?.({
+      file: f.path,
+      filesDone,
+      filesTotal: files.length,
+      bytesDone,
+      bytesTotal,
+      flows: report.flows,
+    });
+  };
 }

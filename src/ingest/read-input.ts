@@ -25,35 +25,50 @@ export type ReadResult =
   | { readonly kind: 'parsed'; readonly parsed: Parsed }
   | { readonly kind: 'skipped'; readonly sameAs: string };
 
-export async function readInput(
-  f: InputFile,
+/** A file to read, once its identity is known and it is not already stored. */
+export interface Prepared {
+  readonly path: string;
+  readonly size: number;
+  readonly hash: string;
+  readonly container: Container;
+}
+
+/** Hashes a file and sniffs its container; says when the same bytes are already stored. */
+export async function prepare(
+  f: InputFile & { kind: 'file' },
+  sink: FlowSink,
+): Promise<{ kind: 'skipped'; sameAs: string } | { kind: 'ready'; file: Prepared }> {
+  const hash = await hashFile(f.path);
+  const same = sink.findIngested(f.size, hash);
+  if (same !== undefined) return { kind: 'skipped', sameAs: same.path };
+  return {
+    kind: 'ready',
+    file: { path: f.path, size: f.size, hash, container: sniffContainer(await readHead(f.path)) },
+  };
+}
+
+/** Reads a prepared file into the open transaction on this thread. */
+export async function readHere(
+  p: Prepared,
   sink: FlowSink,
   opts: IngestOptions,
   progress: (n: number) => void,
-): Promise<ReadResult> {
-  if (f.kind === 'stdin') return readStdin(sink, opts);
-  const hash = await hashFile(f.path);
-  const same = sink.findIngested(f.size, hash);
-  if (same !== undefined) {
-    progress(f.size);
-    return { kind: 'skipped', sameAs: same.path };
-  }
-  const container = sniffContainer(await readHead(f.path));
+): Promise<Parsed> {
   if (!sink.inTransaction) await sink.begin();
-  sink.startFile();
+  const id = sink.startFile();
+  const emit = emitTo(sink, id, opts);
   const stats =
-    container === 'parquet'
-      ? await parseParquet(f.path, sink, opts, () => progress(0))
-      : await parseStream(openText(f.path, container, progress), f.path, container, sink, opts);
-  if (container === 'parquet') progress(f.size);
-  assertFlowLog(f.path, stats);
-  sink.endFile({ path: f.path, size: f.size, hash }, stats.rejected);
-  return { kind: 'parsed', parsed: { hash, size: f.size, stats } };
+    p.container === 'parquet'
+      ? await parseParquet(p.path, emit, opts, () => progress(0))
+      : await parseStream(openText(p.path, p.container, progress), p.path, p.container, emit, opts);
+  if (p.container === 'parquet') progress(p.size);
+  assertFlowLog(p.path, stats);
+  sink.endFile(id, { path: p.path, size: p.size, hash: p.hash }, stats.rejected);
+  return { hash: p.hash, size: p.size, stats };
 }
 
-/** stdin is hashed as it streams, so it commits alone: a duplicate is only known at the end. */
-async function readStdin(sink: FlowSink, opts: IngestOptions): Promise<ReadResult> {
-  if (sink.inTransaction) await sink.commit();
+/** stdin is hashed as it streams, so it goes in a transaction of its own: a duplicate is only known at the end. */
+export async function readStdin(sink: FlowSink, opts: IngestOptions): Promise<ReadResult> {
   const input = opts.stdin ?? process.stdin;
   const hash = createHash('sha256');
   let size = 0;
@@ -72,12 +87,12 @@ async function readStdin(sink: FlowSink, opts: IngestOptions): Promise<ReadResul
     }
   }
   await sink.begin();
-  sink.startFile();
+  const id = sink.startFile();
   const stats = await parseStream(
     bytesThroughGunzip(bytes(), () => gunzip),
     '-',
     'plain',
-    sink,
+    emitTo(sink, id, opts),
     opts,
   );
   const digest = hash.digest('hex');
@@ -87,7 +102,7 @@ async function readStdin(sink: FlowSink, opts: IngestOptions): Promise<ReadResul
     return { kind: 'skipped', sameAs: same.path };
   }
   assertFlowLog('-', stats);
-  sink.endFile({ path: '-', size, hash: digest }, stats.rejected);
+  sink.endFile(id, { path: '-', size, hash: digest }, stats.rejected);
   return { kind: 'parsed', parsed: { hash: digest, size, stats } };
 }
 
@@ -114,12 +129,14 @@ async function* bytesThroughGunzip(
   await feed;
 }
 
-async function parseStream(
+/** Parses a byte stream, handing each full batch to `emit` (which must copy it before returning). */
+export async function parseStream(
   stream: AsyncIterable<unknown>,
   path: string,
   container: Container,
-  sink: FlowSink,
+  emit: (b: FlowBatch) => void,
   opts: IngestOptions,
+  between: () => Promise<void> = async () => {},
 ): Promise<ParseStats> {
   const parser = createParser(
     {
@@ -128,10 +145,13 @@ async function parseStream(
       maxSamples: opts.maxSamples ?? 10,
       ...allocator(opts),
     },
-    (b) => handOver(b, sink, opts),
+    emit,
   );
   try {
-    for await (const chunk of stream) parser.push(chunk as Uint8Array);
+    for await (const chunk of stream) {
+      parser.push(chunk as Uint8Array);
+      await between();
+    }
   } catch (e) {
     throw unreadable(path, container, e);
   }
@@ -141,13 +161,13 @@ async function parseStream(
 
 async function parseParquet(
   path: string,
-  sink: FlowSink,
+  emit: (b: FlowBatch) => void,
   opts: IngestOptions,
   tick: () => void,
 ): Promise<ParseStats> {
   const records = createRecordSink(
     { source: path, maxSamples: opts.maxSamples ?? 10, ...allocator(opts) },
-    (b) => handOver(b, sink, opts),
+    emit,
   );
   let line = 0;
   for await (const rows of readParquet(path)) {
@@ -163,13 +183,15 @@ function allocator(opts: IngestOptions): { allocate?: (capacity: number) => Flow
   return pool === undefined ? {} : { allocate: (n) => pool.take(n) };
 }
 
-/** The sink copies a batch synchronously, so it can go back to the pool at once. */
-function handOver(b: FlowBatch, sink: FlowSink, opts: IngestOptions): void {
-  sink.append(b);
-  opts.pool?.give(b);
+/** Appends to a started file; the sink copies a batch synchronously, so it can go back to the pool at once. */
+function emitTo(sink: FlowSink, fileId: number, opts: IngestOptions): (b: FlowBatch) => void {
+  return (b) => {
+    sink.append(b, fileId);
+    opts.pool?.give(b);
+  };
 }
 
-function unreadable(path: string, container: Container, e: unknown): UserError {
+export function unreadable(path: string, container: Container, e: unknown): UserError {
   if (e instanceof UserError) return e;
   const detail = String((e as Error).message ?? e);
   if (container === 'gzip' || /incorrect header|unexpected end|invalid|zlib/i.test(detail)) {
@@ -185,7 +207,7 @@ function unreadable(path: string, container: Container, e: unknown): UserError {
 }
 
 /** A file in which no line at all was a flow record is not a flow log: say so, store nothing. */
-function assertFlowLog(path: string, s: ParseStats): void {
+export function assertFlowLog(path: string, s: ParseStats): void {
   if (s.flows > 0 || s.rejected === 0) return;
   const first = s.samples[0];
   const reasons = Object.entries(s.rejectedByReason)

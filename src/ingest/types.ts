@@ -13,9 +13,10 @@ export interface FlowSink {
   findIngested(size: number, hash: string): { readonly path: string } | undefined;
   readonly inTransaction: boolean;
   begin(): Promise<void>;
-  startFile(): void;
-  append(batch: FlowBatch): void;
-  endFile(file: { path: string; size: number; hash: string }, rejected: number): void;
+  /** starts a file in the open transaction (several may be open at once); returns its id */
+  startFile(): number;
+  append(batch: FlowBatch, fileId: number): void;
+  endFile(fileId: number, file: { path: string; size: number; hash: string }, rejected: number): void;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -36,6 +37,8 @@ export interface IngestOptions {
   /** files never to read, e.g. the store and its write-ahead log */
   readonly exclude?: readonly string[];
   readonly onProgress?: (p: IngestProgress) => void;
+  /** parse worker threads; 0 parses on the main thread (default: one less than the cores, at most 3) */
+  readonly workers?: number;
   /** batches to reuse; one per run is made when not given */
   readonly pool?: BatchPool;
 }

@@ -1,8 +1,7 @@
 // Options and checks shared by commands, so each flag is spelled and validated once.
 
 import { type Command, Option } from 'commander';
-import { METRICS, type Metric, type TimeRange } from '../../app/index.js';
-import { parseTime } from '../../app/index.js';
+import { METRICS, type Metric, parseTime, type TimeRange } from '../../app/index.js';
 import { UserError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { OUTPUT_FORMATS } from '../output.js';
@@ -14,12 +13,17 @@ export function dbOption(cmd: Command): Command {
 }
 
 export function formatOption(cmd: Command): Command {
-  return cmd.addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'));
+  return cmd.addOption(
+    new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'),
+  );
 }
 
 export function rangeOptions(cmd: Command): Command {
   return cmd
-    .option('--filter <expr>', "which flows, e.g. 'src net 10.27.64.0/21 and dst port 443' (see docs/filter.md)")
+    .option(
+      '--filter <expr>',
+      "which flows, e.g. 'src net 10.27.64.0/21 and dst port 443' (see docs/filter.md)",
+    )
     .option('--since <time>', 'from this time: ISO-8601 UTC, epoch seconds, or back from now (24h, 7d)')
     .option('--until <time>', 'before this time (same forms as --since)');
 }
@@ -30,14 +34,20 @@ export function limitOption(cmd: Command, dflt: number): Command {
 
 export function parseLimit(text: string, flag = '--limit'): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 10_000_000) {
-    throw new UserError('cli.bad-number', `${flag} '${text}' is not a whole number from 1 to 10000000`, { at: flag, hint: `e.g. ${flag} 20` });
+    throw new UserError('cli.bad-number', `${flag} '${text}' is not a whole number from 1 to 10000000`, {
+      at: flag,
+      hint: `e.g. ${flag} 20`,
+    });
   }
   return Number(text);
 }
 
 export function parseMetric(text: string): Metric {
   if ((METRICS as readonly string[]).includes(text)) return text as Metric;
-  throw new UserError('cli.bad-metric', `--by '${text}' is not a metric`, { at: '--by', hint: `use ${METRICS.join(', ')}` });
+  throw new UserError('cli.bad-metric', `--by '${text}' is not a metric`, {
+    at: '--by',
+    hint: `use ${METRICS.join(', ')}`,
+  });
 }
 
 export function parseRange(opts: { since?: string; until?: string }, io: Io): TimeRange {
@@ -53,4 +63,14 @@ export function parseRange(opts: { since?: string; until?: string }, io: Io): Ti
     });
   }
   return range;
+}
+
+export function parseCount(text: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UserError('cli.bad-number', `${flag} '${text}' is not a whole number from ${min} to ${max}`, {
+      at: flag,
+      hint: `e.g. ${flag} ${min + 1}`,
+    });
+  }
+  return Number(text);
 }

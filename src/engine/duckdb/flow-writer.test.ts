@@ -59,9 +59,9 @@ describe('the DuckDB flow writer', () => {
     const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
     const w = await engine.writer();
     await w.begin();
-    w.startFile();
-    w.append(sample());
-    w.endFile({ path: 'a.log', size: 10, hash: 'h1' }, 0);
+    const id = w.startFile();
+    w.append(sample(), id);
+    w.endFile(id, { path: 'a.log', size: 10, hash: 'h1' }, 0);
     await w.commit(new Date('2026-11-29T00:00:00Z'));
     const r = await engine.query(sql`SELECT * FROM flows ORDER BY start`);
     expect(r.rows).toHaveLength(3);
@@ -80,21 +80,44 @@ describe('the DuckDB flow writer', () => {
     const engine = await DuckdbEngine.open({ path, readOnly: false });
     const w = await engine.writer();
     await w.begin();
-    w.startFile();
-    w.append(sample());
+    const id = w.startFile();
+    w.append(sample(), id);
     await w.rollback();
     expect((await engine.query(sql`SELECT count(*) AS n FROM flow_store`)).rows[0]?.n).toBe(0n);
     expect((await engine.query(sql`SELECT count(*) AS n FROM flow_dict`)).rows[0]?.n).toBe(0n);
     await w.begin();
-    w.startFile();
-    w.append(sample());
-    w.endFile({ path: 'b.log', size: 1, hash: 'h2' }, 0);
+    const id2 = w.startFile();
+    w.append(sample(), id2);
+    w.endFile(id2, { path: 'b.log', size: 1, hash: 'h2' }, 0);
     await w.commit(new Date(0));
     await engine.close();
     const again = await DuckdbEngine.open({ path, readOnly: true });
     const r = await again.query(sql`SELECT DISTINCT interface_id FROM flows`);
     expect(r.rows).toEqual([{ interface_id: 'eni-0a1b2c3d4e5f60718' }]);
     await again.close();
+  });
+
+  it('keeps files apart when their batches interleave in one transaction', async () => {
+    const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
+    const w = await engine.writer();
+    await w.begin();
+    const a = w.startFile();
+    const b = w.startFile();
+    w.append(sample(), b);
+    w.append(sample(), a);
+    w.append(sample(), b);
+    w.endFile(b, { path: 'b.log', size: 2, hash: 'hb' }, 0);
+    w.endFile(a, { path: 'a.log', size: 1, hash: 'ha' }, 1);
+    expect(w.findIngested(2, 'hb')).toEqual({ path: 'b.log' });
+    await w.commit(new Date(0));
+    const r = await engine.query(
+      sql`SELECT f.path, f.flows, f.rejected, count(s.file_id) AS stored FROM flow_files f LEFT JOIN flow_store s ON s.file_id = f.id GROUP BY ALL ORDER BY f.path`,
+    );
+    expect(r.rows).toEqual([
+      { path: 'a.log', flows: 3n, rejected: 1n, stored: 3n },
+      { path: 'b.log', flows: 6n, rejected: 0n, stored: 6n },
+    ]);
+    await engine.close();
   });
 
   it('refuses writes and file access on a read-only store', async () => {

@@ -33,8 +33,9 @@ export class FlowWriter {
   private nextDictId = 1;
   private nextFileId = 1;
   private appender: ChunkAppender | undefined;
-  private fileId = -1;
-  private flows = 0;
+  /** flows appended per file started in this transaction */
+  private readonly open = new Map<number, number>();
+  private started = 0;
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -77,19 +78,24 @@ export class FlowWriter {
     await this.conn.run('BEGIN TRANSACTION');
     this.pendingDict = [];
     this.pendingFiles = [];
+    this.open.clear();
+    this.started = 0;
     this.appender = await ChunkAppender.open(this.conn, this.columnNames);
   }
 
-  /** Starts the next file inside the open transaction. */
-  startFile(): void {
+  /** Starts a file inside the open transaction; several may be open at once. Returns its id. */
+  startFile(): number {
     this.requireAppender();
-    this.fileId = this.nextFileId + this.pendingFiles.length;
-    this.flows = 0;
+    const id = this.nextFileId + this.started++;
+    this.open.set(id, 0);
+    return id;
   }
 
-  /** Appends a batch (its dict columns are rewritten to store ids in place). */
-  append(batch: FlowBatch): void {
+  /** Appends a batch of a started file (its dict columns are rewritten to store ids in place). */
+  append(batch: FlowBatch, fileId: number): void {
     const appender = this.requireAppender();
+    const flows = this.open.get(fileId);
+    if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
     if (batch.length === 0) return;
     const ids = batch.strings.map((s) => this.dictId(s));
     if (ids.length > 0) {
@@ -98,8 +104,8 @@ export class FlowWriter {
         for (let i = 0; i < batch.length; i++) col[i] = ids[col[i] as number] ?? 0;
       }
     }
-    appender.append(batch, this.fileId);
-    this.flows += batch.length;
+    appender.append(batch, fileId);
+    this.open.set(fileId, flows + batch.length);
   }
 
   private dictId(s: string): number {
@@ -112,10 +118,13 @@ export class FlowWriter {
     return id;
   }
 
-  /** Ends the current file; it is stored when the transaction commits. */
-  endFile(file: FileIdentity, rejected: number): IngestedFile {
+  /** Ends a started file; it is stored when the transaction commits. */
+  endFile(fileId: number, file: FileIdentity, rejected: number): IngestedFile {
     this.requireAppender();
-    const done = { ...file, id: this.fileId, flows: this.flows, rejected };
+    const flows = this.open.get(fileId);
+    if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
+    this.open.delete(fileId);
+    const done = { ...file, id: fileId, flows, rejected };
     this.pendingFiles.push(done);
     this.known.set(identityKey(file.size, file.hash), file.path);
     return done;
@@ -123,6 +132,7 @@ export class FlowWriter {
 
   /** Records the files ended since begin() and commits them with their flows. */
   async commit(now: Date): Promise<readonly IngestedFile[]> {
+    if (this.open.size > 0) throw new Error(`commit() with ${this.open.size} file(s) still open`);
     this.requireAppender().close();
     this.appender = undefined;
     if (this.pendingDict.length > 0) {
@@ -148,7 +158,7 @@ export class FlowWriter {
     files.closeSync();
     await this.conn.run('COMMIT');
     const done = this.pendingFiles;
-    this.nextFileId += done.length;
+    this.nextFileId += this.started;
     this.pendingDict = [];
     this.pendingFiles = [];
     return done;

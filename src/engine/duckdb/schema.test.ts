@@ -189,8 +189,8 @@ async function appendOne(e: DuckdbEngine, enums: Readonly<Record<string, number>
   b.length = 1;
   const w = await e.writer();
   await w.begin();
-  w.startFile();
-  w.append(b);
-  w.endFile({ path: 'new.log', size: 1, hash: 'h' }, 0);
+  const id = w.startFile();
+  w.append(b, id);
+  w.endFile(id, { path: 'new.log', size: 1, hash: 'h' }, 0);
     await w.commit(new Date(0));
 }
