@@ -5,13 +5,19 @@
 
 import { UserError } from '../errors.js';
 import { COLUMNS, type Column, columnBySql, STORE, storageColumnsOf } from '../flow/index.js';
-import { fn, ident, raw, type SqlNode, sql } from '../sql/index.js';
+import { and, fn, ident, join, or, raw, type SqlNode, sql } from '../sql/index.js';
 
 export interface Dimension {
   /** the name the user gave, canonical (`dstport`, `src`) */
   readonly name: string;
   /** expressions to group by, over the store table (unqualified columns) */
   readonly keys: readonly SqlNode[];
+  /**
+   * Address dimensions only: `where` picks the flows whose address is IPv4 or missing (nearly
+   * all flows), and `keys` are the same keys for those flows alone: the 32-bit number and a NULL
+   * IPv6 half, with no CASE to evaluate per flow. See `groupFlows`.
+   */
+  readonly v4?: { readonly where: SqlNode; readonly keys: readonly SqlNode[] };
   /** the shown value, over key columns named by `key(i)` of an aggregated relation */
   display(key: (i: number) => SqlNode): SqlNode;
 }
@@ -21,6 +27,9 @@ const EFFECTIVE: Readonly<Record<string, readonly [string, string]>> = {
   dst: ['pkt_dstaddr', 'dstaddr'],
 };
 
+/** The IPv6 half of an address key for flows known to have none. */
+const NO_V6 = raw('CAST(NULL AS UHUGEINT)');
+
 function addressDisplay(key: (i: number) => SqlNode): SqlNode {
   return sql`coalesce(${fn('ipv4_text', key(0))}, ${fn('ipv6_text', key(1))})`;
 }
@@ -28,11 +37,20 @@ function addressDisplay(key: (i: number) => SqlNode): SqlNode {
 function effective(name: string, [pkt, plain]: readonly [string, string]): Dimension {
   // a flow with a pkt-* address (of either family) uses it, else the interface's own; the same
   // expression as the filter language's `src`/`dst`, so a filter and a dimension always agree
-  const v4 = sql`coalesce(${ident(`${pkt}_v4`)}, CASE WHEN ${ident(`${pkt}_v6`)} IS NULL THEN ${ident(`${plain}_v4`)} END)`;
-  const v6 = sql`coalesce(${ident(`${pkt}_v6`)}, CASE WHEN ${ident(`${pkt}_v4`)} IS NULL THEN ${ident(`${plain}_v6`)} END)`;
+  const [pkt4, pkt6, plain4, plain6] = [`${pkt}_v4`, `${pkt}_v6`, `${plain}_v4`, `${plain}_v6`].map((n) =>
+    ident(n),
+  );
+  const v4 = sql`coalesce(${pkt4}, CASE WHEN ${pkt6} IS NULL THEN ${plain4} END)`;
+  const v6 = sql`coalesce(${pkt6}, CASE WHEN ${pkt4} IS NULL THEN ${plain6} END)`;
   return {
     name,
     keys: [v4, v6],
+    // the effective address is not IPv6: no pkt-* IPv6 address, and either a pkt-* IPv4 one or
+    // no IPv6 address of the interface's own; then it is simply the first IPv4 address present
+    v4: {
+      where: and(sql`${pkt6} IS NULL`, or(sql`${pkt4} IS NOT NULL`, sql`${plain6} IS NULL`)),
+      keys: [sql`coalesce(${pkt4}, ${plain4})`, NO_V6],
+    },
     display: addressDisplay,
   };
 }
@@ -40,8 +58,15 @@ function effective(name: string, [pkt, plain]: readonly [string, string]): Dimen
 function ofColumn(c: Column): Dimension {
   const parts = storageColumnsOf(c).map((s) => ident(s.name));
   switch (c.type) {
-    case 'ip':
-      return { name: c.sql, keys: parts, display: addressDisplay };
+    case 'ip': {
+      const [v4, v6] = parts as [SqlNode, SqlNode];
+      return {
+        name: c.sql,
+        keys: parts,
+        v4: { where: sql`(${v6} IS NULL)`, keys: [v4, NO_V6] },
+        display: addressDisplay,
+      };
+    }
     case 'string':
       return {
         name: c.sql,
@@ -55,7 +80,11 @@ function ofColumn(c: Column): Dimension {
   }
 }
 
-const ALIASES: Readonly<Record<string, string>> = { proto: 'protocol', port: 'dstport', status: 'log_status' };
+const ALIASES: Readonly<Record<string, string>> = {
+  proto: 'protocol',
+  port: 'dstport',
+  status: 'log_status',
+};
 
 /** Names accepted as dimensions, for help texts and pickers. */
 export const DIMENSION_NAMES: readonly string[] = Object.freeze([
@@ -70,7 +99,8 @@ export function dimension(name: string): Dimension {
   const n = name.trim().toLowerCase();
   const eff = EFFECTIVE[n];
   if (eff !== undefined) return effective(n, eff);
-  if (n === 'kind') return { name: 'kind', keys: [ident(STORE.kindColumn)], display: (k) => sql`CAST(${k(0)} AS VARCHAR)` };
+  if (n === 'kind')
+    return { name: 'kind', keys: [ident(STORE.kindColumn)], display: (k) => sql`CAST(${k(0)} AS VARCHAR)` };
   const c = columnBySql(ALIASES[n] ?? n);
   if (c === undefined || !c.dimension) {
     throw new UserError('analysis.bad-dimension', `'${name}' is not a dimension to group flows by`, {
@@ -82,3 +112,43 @@ export function dimension(name: string): Dimension {
 
 /** Traffic only: NODATA/SKIPDATA records are evidence of coverage, never traffic (rule 7). */
 export const TRAFFIC = sql`${ident('log_status')} = ${raw("'OK'")}`;
+
+/** The name of key `j` of dimension `i` in a relation from `groupFlows`. */
+export const keyName = (i: number, j: number): string => `k${i}_${j}`;
+
+/**
+ * Common table expressions for a WITH clause: `name` holds the flows matching `where` grouped by
+ * `dims`, one row per group, the keys of dimension i as `keyName(i, j)`, then `aggregates` (over
+ * flows, with their aliases).
+ *
+ * With address dimensions, `f` holds the matching flows and they are grouped in two halves:
+ * those whose addresses are all IPv4 or missing on the IPv4 keys (`Dimension.v4`), the rest on
+ * the general keys. No group spans both halves (its IPv6 halves differ), so their UNION ALL is
+ * the grouping itself, for any aggregate, `count(DISTINCT ...)` included. At 100 M flows this
+ * takes a third off the time: the per-flow CASE of the effective address goes, and the hash table
+ * keys on one 32-bit number. On a store without IPv6 the second half reads nothing: DuckDB knows
+ * from column statistics that the IPv6 columns are all NULL. `f` is NOT MATERIALIZED, so each
+ * half is a scan with the filter pushed into it.
+ */
+export function groupFlows(
+  name: string,
+  dims: readonly Dimension[],
+  where: SqlNode,
+  aggregates: SqlNode,
+): SqlNode {
+  const select = (keysOf: (d: Dimension) => readonly SqlNode[], from: SqlNode, only: SqlNode) => {
+    const keys = dims.flatMap((d, i) => keysOf(d).map((k, j) => sql`${k} AS ${ident(keyName(i, j))}`));
+    return sql`SELECT ${join(keys)}, ${aggregates} FROM ${from} WHERE ${only} GROUP BY ALL`;
+  };
+  const g = ident(name);
+  const v4 = dims.flatMap((d) => (d.v4 === undefined ? [] : [d.v4.where]));
+  if (v4.length === 0) return sql`${g} AS (${select((d) => d.keys, ident(STORE.table), where)})`;
+  const f = ident('f');
+  const allV4 = and(...v4);
+  return sql`${f} AS NOT MATERIALIZED (SELECT * FROM ${ident(STORE.table)} WHERE ${where}),
+${g} AS (
+  ${select((d) => d.v4?.keys ?? d.keys, f, allV4)}
+  UNION ALL
+  ${select((d) => d.keys, f, sql`NOT ${allV4}`)}
+)`;
+}

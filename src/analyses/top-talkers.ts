@@ -2,9 +2,8 @@
 // so the rows always add up to the total (Akvorado's habit).
 
 import { UserError } from '../errors.js';
-import { STORE } from '../flow/index.js';
 import { and, ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
-import { dimension, TRAFFIC } from './dimensions.js';
+import { dimension, groupFlows, keyName, TRAFFIC } from './dimensions.js';
 import { type TimeRange, timePredicate } from './time-range.js';
 
 export type Metric = 'bytes' | 'packets' | 'flows';
@@ -39,25 +38,25 @@ function metricSql(m: Metric): SqlNode {
  */
 export function topTalkers(q: TopQuery): SqlNode {
   if (q.dimensions.length === 0) {
-    throw new UserError('analysis.bad-dimension', 'top needs at least one dimension', { hint: 'e.g. flowsight top src,dstport' });
+    throw new UserError('analysis.bad-dimension', 'top needs at least one dimension', {
+      hint: 'e.g. flowsight top src,dstport',
+    });
   }
   const dims = q.dimensions.map(dimension);
-  const keyNames: string[][] = dims.map((d, i) => d.keys.map((_, j) => `k${i}_${j}`));
-  const keys = dims.flatMap((d, i) => d.keys.map((k, j) => sql`${k} AS ${ident(keyNames[i]?.[j] as string)}`));
-  const allKeys = keyNames.flat().map((k) => ident(k));
+  const allKeys = dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j))));
   const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
-  const shown = dims.map((d, i) => sql`${d.display((j) => ident('t', keyNames[i]?.[j] as string))} AS ${ident(d.name)}`);
+  const shown = dims.map((d, i) => sql`${d.display((j) => ident('t', keyName(i, j)))} AS ${ident(d.name)}`);
   const nulls = dims.map((d) => sql`NULL AS ${ident(d.name)}`);
   const m = ident(q.by);
   const limit = value(q.limit, 'i64');
-  return sql`WITH g AS (SELECT ${join(keys)}, ${metricSql(q.by)} AS ${m} FROM ${ident(STORE.table)} WHERE ${where} GROUP BY ALL),
-total AS (SELECT coalesce(sum(${m}), 0) AS total, count(*) AS groups FROM g),
-t AS (SELECT * FROM g ORDER BY ${m} DESC NULLS LAST, ${join(allKeys)} LIMIT ${limit})
+  return sql`WITH ${groupFlows('g', dims, where, sql`${metricSql(q.by)} AS ${m}`)},
+t AS (SELECT * FROM g ORDER BY ${m} DESC NULLS LAST, ${join(allKeys)} LIMIT ${limit}),
+total AS (SELECT coalesce(sum(${m}), 0) AS total, count(*) AS groups, (SELECT coalesce(sum(${m}), 0) FROM t) AS shown FROM g)
 SELECT * FROM (
   SELECT ${join(shown)}, t.${m} AS ${m}, t.${m} / nullif(total.total, 0) AS share, false AS other, row_number() OVER (ORDER BY t.${m} DESC NULLS LAST, ${join(allKeys.map((k) => sql`t.${k}`))}) AS rank
   FROM t, total
   UNION ALL
-  SELECT ${join(nulls)}, total.total - (SELECT coalesce(sum(${m}), 0) FROM t), (total.total - (SELECT coalesce(sum(${m}), 0) FROM t)) / nullif(total.total, 0), true, NULL
+  SELECT ${join(nulls)}, total.total - total.shown, (total.total - total.shown) / nullif(total.total, 0), true, NULL
   FROM total WHERE total.groups > ${limit}
 ) ORDER BY other, rank`;
 }
