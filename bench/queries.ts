@@ -5,7 +5,7 @@
 
 import { copyFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { dimension, flowList, TRAFFIC, topTalkers } from '../src/analyses/index.js';
+import { dimension, flowList, groupFlows, keyName, TRAFFIC, topTalkers } from '../src/analyses/index.js';
 import { DuckdbEngine } from '../src/engine/index.js';
 import { filterToSql } from '../src/filter/index.js';
 import { STORE } from '../src/flow/index.js';
@@ -24,11 +24,10 @@ export const CIDR_FILTER = 'src net 10.27.64.0/21 and dst port 443';
 
 function distinctPortsPerSource(): SqlNode {
   const src = dimension('src');
-  const [k0, k1] = src.keys as [SqlNode, SqlNode];
-  const shown = src.display((i) => ident(`k${i}`));
-  return sql`SELECT ${shown} AS src, ports FROM (
-  SELECT ${k0} AS k0, ${k1} AS k1, count(DISTINCT ${ident('dstport')}) AS ports FROM ${ident(STORE.table)} WHERE ${TRAFFIC} GROUP BY ALL
-) ORDER BY ports DESC, k0, k1 LIMIT 10`;
+  const shown = src.display((j) => ident(keyName(0, j)));
+  const ports = sql`count(DISTINCT ${ident('dstport')}) AS ports`;
+  return sql`WITH ${groupFlows('g', [src], TRAFFIC, ports)}
+SELECT ${shown} AS src, ports FROM g ORDER BY ports DESC, ${ident(keyName(0, 0))}, ${ident(keyName(0, 1))} LIMIT 10`;
 }
 
 export function benchQueries(): readonly { readonly name: string; readonly node: SqlNode }[] {

@@ -125,10 +125,11 @@ export const keyName = (i: number, j: number): string => `k${i}_${j}`;
  * those whose addresses are all IPv4 or missing on the IPv4 keys (`Dimension.v4`), the rest on
  * the general keys. No group spans both halves (its IPv6 halves differ), so their UNION ALL is
  * the grouping itself, for any aggregate, `count(DISTINCT ...)` included. At 100 M flows this
- * takes a third off the time: the per-flow CASE of the effective address goes, and the hash table
- * keys on one 32-bit number. On a store without IPv6 the second half reads nothing: DuckDB knows
- * from column statistics that the IPv6 columns are all NULL. `f` is NOT MATERIALIZED, so each
- * half is a scan with the filter pushed into it.
+ * takes about a quarter off the CPU time of top sources (2.2 s -> 1.75 s on 2 cores): the
+ * per-flow CASE of the effective address goes and the hash table keys on one 32-bit number; what
+ * is left is the scan and the hash aggregate itself. On a store without IPv6 the second half
+ * reads nothing: DuckDB knows from column statistics that the IPv6 columns are all NULL. `f` is
+ * NOT MATERIALIZED, so each half is a scan with the filter pushed into it.
  */
 export function groupFlows(
   name: string,
