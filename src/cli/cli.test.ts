@@ -36,6 +36,17 @@ describe('flowsight ingest', () => {
     expect(out.samples).toEqual([{ file: join(dir, 'mixed.log'), line: 3, reason: 'field-count', text: 'not a record' }]);
   });
 
+  it('names the field and the token of a line rejected as invalid-value', async () => {
+    const bad = LINES[0]?.replace(' 20641 ', ' 70000 ');
+    writeFileSync(join(dir, 'bad-port.log'), `${HEADER}\n${LINES[1]}\n${bad}\n`);
+    const r = await runCli(['ingest', join(dir, 'bad-port.log'), '--db', db, '--json']);
+    expect(JSON.parse(r.stdout).samples).toEqual([
+      { file: join(dir, 'bad-port.log'), line: 3, reason: 'invalid-value', text: bad, field: 'srcport', value: '70000' },
+    ]);
+    const text = await runCli(['ingest', '-', '--db', db], { stdin: `${HEADER}\n${bad}\n${LINES[3]}\n` });
+    expect(text.stdout).toContain("invalid-value (srcport '70000')");
+  });
+
   it('skips a file it has already ingested and says so', async () => {
     await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
     const r = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db, '--json']);

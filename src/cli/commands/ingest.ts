@@ -100,7 +100,13 @@ export function jsonSummary(r: IngestReport): Record<string, unknown> {
     skippedFiles: r.skippedFiles,
     rejected: r.rejected,
     rejectedByReason: r.rejectedByReason,
-    samples: r.samples.map((s) => ({ file: s.file, line: s.line, reason: s.reason, text: s.text })),
+    samples: r.samples.map((s) => ({
+      file: s.file,
+      line: s.line,
+      reason: s.reason,
+      text: s.text,
+      ...(s.field === undefined ? {} : { field: s.field, value: s.value }),
+    })),
     startAfterEnd: r.startAfterEnd,
     failedFiles: r.failed.map((f) => ({
       file: f.path,
@@ -128,7 +134,7 @@ function textSummary(r: IngestReport, db: string, seconds: number): string {
     out.push(`rejected ${count(r.rejected)} line${r.rejected === 1 ? '' : 's'}: ${reasons}`);
     for (const s of r.samples)
       out.push(
-        `  ${s.file}:${s.line}  ${s.reason}  ${s.text.length > 100 ? `${s.text.slice(0, 97)}...` : s.text}`,
+        `  ${s.file}:${s.line}  ${s.reason}${s.field === undefined ? '' : ` (${s.field} '${s.value}')`}  ${s.text.length > 100 ? `${s.text.slice(0, 97)}...` : s.text}`,
       );
     if (r.rejectedByReason['no-format'] !== undefined) {
       out.push(

@@ -22,6 +22,9 @@ export interface RejectSample {
   readonly reason: string;
   /** the raw line trimmed, at most 500 characters */
   readonly text: string;
+  /** for invalid-value: the field whose token did not validate, and that token */
+  readonly field?: string;
+  readonly value?: string;
 }
 
 export interface ParseStats {
@@ -42,7 +45,12 @@ export const SAMPLE_TEXT_MAX = 500;
 export interface StatsRecorder {
   readonly stats: ParseStats;
   /** `text` is a function so the line is only decoded while samples are still wanted */
-  reject(reason: RejectReason, line: number, text: () => string): void;
+  reject(
+    reason: RejectReason,
+    line: number,
+    text: () => string,
+    bad?: { field: string; value: string },
+  ): void;
 }
 
 export function createStats(file: string, maxSamples = 10): StatsRecorder {
@@ -56,11 +64,17 @@ export function createStats(file: string, maxSamples = 10): StatsRecorder {
   };
   return {
     stats,
-    reject(reason, line, text) {
+    reject(reason, line, text, bad) {
       stats.rejected++;
       stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + 1;
       if (stats.samples.length < maxSamples) {
-        stats.samples.push({ file, line, reason, text: text().trim().slice(0, SAMPLE_TEXT_MAX) });
+        stats.samples.push({
+          file,
+          line,
+          reason,
+          text: text().trim().slice(0, SAMPLE_TEXT_MAX),
+          ...(bad === undefined ? {} : { field: bad.field, value: bad.value.slice(0, 100) }),
+        });
       }
     },
   };

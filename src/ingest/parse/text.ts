@@ -19,6 +19,8 @@ export interface TextLines {
 
 interface Compiled {
   readonly handlers: readonly FieldHandler[];
+  /** field names in layout order, to say which token was invalid */
+  readonly names: readonly string[];
   /** positions of unknown fields and their names, for `extra` */
   readonly unknown: readonly (readonly [number, string])[];
   readonly touched: readonly Slot[];
@@ -45,7 +47,13 @@ function compile(layout: Layout, w: BatchWriter): Compiled {
     handlers.push(c.handle);
     touched.push(...c.slots);
   });
-  return { handlers, unknown, touched, kind: layout.kind === 'tgw' ? 1 : 0 };
+  return {
+    handlers,
+    names: layout.fields.map((f) => f.name),
+    unknown,
+    touched,
+    kind: layout.kind === 'tgw' ? 1 : 0,
+  };
 }
 
 // Most bytes are above 32, so one comparison settles them.
@@ -55,6 +63,7 @@ const isNameStart = (c: number): boolean => c >= 97 && c <= 122;
 const isNameByte = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
 
 export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layout | undefined): TextLines {
+  let badField: { field: string; value: string } | undefined;
   let starts = new Int32Array(64);
   let ends = new Int32Array(64);
   const cache = new Map<string, Compiled>();
@@ -116,6 +125,7 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
     if (starts.length < n) grow(n);
     let i = s;
     let invalid = false;
+    let bad = -1;
     for (let t = 0; t < n; t++) {
       while (i < e && isSpace(buf[i] as number)) i++;
       if (i >= e) return fail(c, 'field-count');
@@ -124,11 +134,21 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
       starts[t] = ts;
       ends[t] = i;
       if (invalid || (i - ts === 1 && buf[ts] === 45)) continue; // `-` is NULL for every type (rule 2)
-      if (!(handlers[t] as FieldHandler)(buf, ts, i, row)) invalid = true;
+      if (!(handlers[t] as FieldHandler)(buf, ts, i, row)) {
+        invalid = true;
+        bad = t;
+      }
     }
     while (i < e && isSpace(buf[i] as number)) i++;
     if (i < e) return fail(c, 'field-count');
-    if (invalid) return fail(c, 'invalid-value');
+    if (invalid) {
+      // only on failure: which field, and the token it could not read, for the sample
+      badField = {
+        field: c.names[bad] as string,
+        value: decodeText(buf, starts[bad] as number, ends[bad] as number),
+      };
+      return fail(c, 'invalid-value');
+    }
     if (c.unknown.length > 0) w.setExtra(extraOf(c, buf));
     w.commit(c.kind);
     return undefined;
@@ -180,7 +200,13 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
       if (current === 'bad') reason = 'bad-header';
       else if (current === undefined) reason = guess(buf, s, e);
       else reason = write(current, buf, s, e);
-      if (reason !== undefined) rec.reject(reason, lineNo, () => decodeText(buf, s, e));
+      if (reason !== undefined)
+        rec.reject(
+          reason,
+          lineNo,
+          () => decodeText(buf, s, e),
+          reason === 'invalid-value' ? badField : undefined,
+        );
     },
     tooLong(buf, s, e, lineNo) {
       rec.stats.lines++;
