@@ -5,3 +5,4 @@ export * from './columns.js';
 export * from './ip.js';
 export * from './protocols.js';
 export * from './storage.js';
+export { sortBatch } from './sort-batch.js';
