@@ -3,8 +3,8 @@
 // aggregates are exactly those of one plain GROUP BY on the general keys.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOWS } from '../filter/test-flows.js';
-import { createTestStore, type TestFlow, type TestStore } from '../filter/test-store.js';
+import { FLOWS } from '../../test/support/test-flows.js';
+import { createTestStore, type TestFlow, type TestStore } from '../../test/support/test-store.js';
 import { STORE } from '../flow/index.js';
 import { duckdbDialect, ident, join, render, type SqlNode, sql } from '../sql/index.js';
 import { dimension, groupFlows, keyName, TRAFFIC } from './index.js';

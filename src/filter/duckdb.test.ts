@@ -3,8 +3,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFilter, filterToSql, parseFilter } from './index.js';
-import { FLOWS, T0 } from './test-flows.js';
-import { createTestStore, type TestStore } from './test-store.js';
+import { FLOWS, T0 } from '../../test/support/test-flows.js';
+import { createTestStore, type TestStore } from '../../test/support/test-store.js';
 
 let store: TestStore;
 beforeAll(async () => {

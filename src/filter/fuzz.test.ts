@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { duckdbDialect, render } from '../sql/index.js';
 import { filterToSql, parseFilter } from './index.js';
-import { FLOWS } from './test-flows.js';
-import { createTestStore, type TestStore } from './test-store.js';
+import { FLOWS } from '../../test/support/test-flows.js';
+import { createTestStore, type TestStore } from '../../test/support/test-store.js';
 
 const TERMS = [
   'proto tcp',

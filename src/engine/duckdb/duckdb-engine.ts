@@ -21,7 +21,8 @@ import type { Engine, QueryResult } from '../engine.js';
 import { FlowWriter } from './flow-writer.js';
 import { ensureSchema } from './schema.js';
 
-const TYPES: Readonly<Record<SqlType, DuckDBType>> = {
+/** How each pinned SQL type binds: a bigint above 2^127 left to inference would become HUGEINT and wrap. */
+export const PARAM_TYPES: Readonly<Record<SqlType, DuckDBType>> = {
   u8: UTINYINT,
   u16: USMALLINT,
   u32: UINTEGER,
@@ -80,7 +81,7 @@ export class DuckdbEngine implements Engine {
 
   async query(node: SqlNode): Promise<QueryResult> {
     const r = render(node, duckdbDialect);
-    const types = r.types.map((t) => (t === undefined ? undefined : TYPES[t]));
+    const types = r.types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
     const reader = await this.connection.runAndReadAll(r.text, r.params as never, types as never);
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() };
   }

@@ -1,55 +1,24 @@
-// Test support (not part of the module's face): an in-memory DuckDB holding a `flow_store`-like
-// table in the storage layout of flow/storage.ts, derived from STORAGE_COLUMNS, plus the string
-// dictionary, and a helper that runs a filter against it and returns the `rid` of each selected flow.
+// Test support for the filter and analysis tests: an in-memory DuckDB holding the store table as
+// the engine defines it (storeColumnDefs) plus a test row id, and the string dictionary; runs a
+// filter against it and returns the `rid` of each selected flow.
 
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBType,
-  UHUGEINT,
-  UINTEGER,
-  USMALLINT,
-  UTINYINT,
-  VARCHAR,
-} from '@duckdb/node-api';
-import {
-  columnBySql,
-  KIND_VALUES,
-  type Physical,
-  parseAddress,
-  STORAGE_COLUMNS,
-  STORE,
-} from '../flow/index.js';
-import { duckdbDialect, render, type SqlNode, type SqlType } from '../sql/index.js';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PARAM_TYPES, storeColumnDefs } from '../../src/engine/index.js';
+import { columnBySql, parseAddress, STORE } from '../../src/flow/index.js';
+import { duckdbDialect, render, type SqlNode } from '../../src/sql/index.js';
 
 /** One hand-made flow: SQL field names with log-like values (addresses as text, `null` for `-`). */
 export type TestFlow = { readonly rid: number; readonly kind?: 'vpc' | 'tgw' } & Readonly<
   Record<string, string | number | bigint | null | undefined>
 >;
 
-const TYPES: Readonly<Record<Exclude<Physical, 'enum'>, string>> = {
-  u8: 'UTINYINT',
-  u16: 'USMALLINT',
-  u32: 'UINTEGER',
-  i64: 'BIGINT',
-  u128: 'UHUGEINT',
-  dict: 'UINTEGER',
-};
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const I64_MAX = 2n ** 63n - 1n;
 
-/** CREATE TABLE text for the store, every storage column plus kind and a test row id. */
+/** CREATE TABLE text for the store as the engine defines it, plus a test row id. */
 export function storeDdl(table: string = STORE.table): string {
-  const cols = STORAGE_COLUMNS.map((s) => {
-    const type =
-      s.physical === 'enum' ? `ENUM (${(s.column.values ?? []).map(quote).join(', ')})` : TYPES[s.physical];
-    return `"${s.name}" ${type}`;
-  });
-  const kind = `"${STORE.kindColumn}" ENUM (${KIND_VALUES.map(quote).join(', ')}) NOT NULL`;
-  return `CREATE OR REPLACE TABLE "${table}" (rid INTEGER, ${kind}, ${cols.join(', ')})`;
+  const cols = storeColumnDefs().map(([name, type]) => `"${name}" ${type}`);
+  return `CREATE OR REPLACE TABLE "${table}" (rid INTEGER, ${cols.join(', ')})`;
 }
 
 function literal(v: number | bigint | string): string {
@@ -88,18 +57,6 @@ export interface TestStore {
   close(): void;
 }
 
-/** Parameters bind with their pinned types, as the engine does: a bigint above 2^127 inferred as HUGEINT would wrap. */
-const BIND: Readonly<Record<SqlType, DuckDBType>> = {
-  u8: UTINYINT,
-  u16: USMALLINT,
-  u32: UINTEGER,
-  i64: BIGINT,
-  u128: UHUGEINT,
-  f64: DOUBLE,
-  text: VARCHAR,
-  bool: BOOLEAN,
-};
-
 export async function createTestStore(): Promise<TestStore> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -124,7 +81,7 @@ export async function createTestStore(): Promise<TestStore> {
     async select(where) {
       const { text, params, types } = render(where, duckdbDialect);
       const sqlText = `SELECT f.rid FROM "${STORE.table}" AS f WHERE ${text} ORDER BY f.rid`;
-      const bound = types.map((t) => (t === undefined ? undefined : BIND[t]));
+      const bound = types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
       const reader = await connection.runAndReadAll(sqlText, params as never, bound as never);
       return reader.getRows().map((r) => Number(r[0]));
     },
