@@ -49,7 +49,7 @@ export function benchQueries(): readonly { readonly name: string; readonly node:
   ];
 }
 
-/** Copies `src` to `dst` and grows its flow_store to `target` flows; returns the flow count. */
+/** Copies `src` to `dst` and grows its flow_store (both tables) to about `target` flows; returns the flow count. */
 export async function scaleStore(
   src: string,
   dst: string,
@@ -68,20 +68,32 @@ export async function scaleStore(
       Number((await c.runAndReadAll(`SELECT count(*) FROM ${t}`)).getRowsJS()[0]?.[0]);
     const base = await count(STORE.table);
     if (base === 0) throw new Error('the store to scale is empty');
-    await c.run(`CREATE TABLE flow_store_base AS SELECT * FROM ${STORE.table}`);
+    // both tables of flow_store grow in proportion; flow_core keeps `end` as a duration
+    const tables = [
+      { name: STORE.core, shift: (d: number) => `start + ${d} AS start` },
+      { name: STORE.wide, shift: (d: number) => `start + ${d} AS start, "end" + ${d} AS "end"` },
+    ];
+    const bases = new Map<string, number>();
+    for (const t of tables) {
+      bases.set(t.name, await count(t.name));
+      await c.run(`CREATE TABLE ${t.name}_base AS SELECT * FROM ${t.name}`);
+    }
     for (let k = 1, have = base; have < target; k++) {
       const n = Math.min(base, target - have);
-      const limit = n < base ? ` LIMIT ${n}` : '';
       const started = performance.now();
-      await c.run(
-        `INSERT INTO ${STORE.table} SELECT * REPLACE (start + ${k * 86_400} AS start, "end" + ${k * 86_400} AS "end") FROM flow_store_base${limit}`,
-      );
+      for (const t of tables) {
+        const part = Math.round((n * (bases.get(t.name) as number)) / base);
+        const limit = n < base ? ` LIMIT ${part}` : '';
+        await c.run(
+          `INSERT INTO ${t.name} SELECT * REPLACE (${t.shift(k * 86_400)}) FROM ${t.name}_base${limit}`,
+        );
+      }
       have += n;
       log(
         `  copy ${k}: ${have.toLocaleString('en')} flows (${((performance.now() - started) / 1000).toFixed(1)} s)`,
       );
     }
-    await c.run('DROP TABLE flow_store_base');
+    for (const t of tables) await c.run(`DROP TABLE ${t.name}_base`);
     await c.run('CHECKPOINT');
     return await count(STORE.table);
   } finally {

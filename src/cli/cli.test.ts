@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test/support/cli.js';
 
-const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 const LINES = [
   '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK',
   '2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK',
@@ -21,8 +22,22 @@ beforeEach(() => {
 });
 
 async function storeState(): Promise<string> {
-  const r = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT count(*) AS n, sum(bytes) AS b, count(DISTINCT source) AS f FROM flows']);
-  const files = await runCli(['sql', '--db', db, '--format', 'csv', 'SELECT path, flows FROM flow_files ORDER BY path']);
+  const r = await runCli([
+    'sql',
+    '--db',
+    db,
+    '--format',
+    'json',
+    'SELECT count(*) AS n, sum(bytes) AS b, count(DISTINCT source) AS f FROM flows',
+  ]);
+  const files = await runCli([
+    'sql',
+    '--db',
+    db,
+    '--format',
+    'csv',
+    'SELECT path, flows FROM flow_files ORDER BY path',
+  ]);
   return r.stdout + files.stdout;
 }
 
@@ -32,8 +47,16 @@ describe('flowsight ingest', () => {
     const r = await runCli(['ingest', dir, '--db', db, '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ files: 2, flows: 5, skippedFiles: 0, rejected: 1, rejectedByReason: { 'field-count': 1 } });
-    expect(out.samples).toEqual([{ file: join(dir, 'mixed.log'), line: 3, reason: 'field-count', text: 'not a record' }]);
+    expect(out).toMatchObject({
+      files: 2,
+      flows: 5,
+      skippedFiles: 0,
+      rejected: 1,
+      rejectedByReason: { 'field-count': 1 },
+    });
+    expect(out.samples).toEqual([
+      { file: join(dir, 'mixed.log'), line: 3, reason: 'field-count', text: 'not a record' },
+    ]);
   });
 
   it('names the field and the token of a line rejected as invalid-value', async () => {
@@ -41,7 +64,14 @@ describe('flowsight ingest', () => {
     writeFileSync(join(dir, 'bad-port.log'), `${HEADER}\n${LINES[1]}\n${bad}\n`);
     const r = await runCli(['ingest', join(dir, 'bad-port.log'), '--db', db, '--json']);
     expect(JSON.parse(r.stdout).samples).toEqual([
-      { file: join(dir, 'bad-port.log'), line: 3, reason: 'invalid-value', text: bad, field: 'srcport', value: '70000' },
+      {
+        file: join(dir, 'bad-port.log'),
+        line: 3,
+        reason: 'invalid-value',
+        text: bad,
+        field: 'srcport',
+        value: '70000',
+      },
     ]);
     const text = await runCli(['ingest', '-', '--db', db], { stdin: `${HEADER}\n${bad}\n${LINES[3]}\n` });
     expect(text.stdout).toContain("invalid-value (srcport '70000')");
@@ -56,38 +86,83 @@ describe('flowsight ingest', () => {
   });
 
   it('reads stdin when given -, gzip or not', async () => {
-    const r = await runCli(['ingest', '-', '--db', db, '--json'], { stdin: gzipSync(`${HEADER}\n${LINES[0]}\n`) });
+    const r = await runCli(['ingest', '-', '--db', db, '--json'], {
+      stdin: gzipSync(`${HEADER}\n${LINES[0]}\n`),
+    });
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, flows: 1 });
   });
 
   it('uses --format for headerless input', async () => {
-    const r = await runCli(['ingest', '-', '--db', db, '--json', '--format', '${srcaddr} ${dstaddr} ${bytes}'], { stdin: '10.0.0.1 10.0.0.2 500\n' });
+    const r = await runCli(
+      ['ingest', '-', '--db', db, '--json', '--format', '${srcaddr} ${dstaddr} ${bytes}'],
+      { stdin: '10.0.0.1 10.0.0.2 500\n' },
+    );
     expect(JSON.parse(r.stdout)).toMatchObject({ flows: 1, rejected: 0 });
-    const q = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT srcaddr, dstaddr, bytes, action FROM flows']);
-    expect(JSON.parse(q.stdout)).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 500, action: null }]);
+    const q = await runCli([
+      'sql',
+      '--db',
+      db,
+      '--format',
+      'json',
+      'SELECT srcaddr, dstaddr, bytes, action FROM flows',
+    ]);
+    expect(JSON.parse(q.stdout)).toEqual([
+      { srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 500, action: null },
+    ]);
   });
 
   const bad: [string, (d: string) => string[], RegExp][] = [
     ['a missing file', (d) => [join(d, 'nope.log.gz')], /no such file or directory: '.*nope\.log\.gz'/],
     ['a glob matching nothing', (d) => [join(d, '*.parquet')], /no files match/],
-    ['a file that is not a flow log', (d) => { writeFileSync(join(d, 'notes.txt'), 'Dear diary,\ntoday I read flow logs.\n'); return [join(d, 'notes.txt')]; }, /'.*notes\.txt' does not look like a flow log/],
-    ['a corrupt gzip', (d) => { writeFileSync(join(d, 'bad.log.gz'), gzipSync(`${HEADER}\n${LINES[0]}\n`.repeat(50)).subarray(0, 60)); return [join(d, 'bad.log.gz')]; }, /'.*bad\.log\.gz' is not a valid gzip file/],
-    ['a bad Parquet file', (d) => { writeFileSync(join(d, 'x.parquet'), Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7)])); return [join(d, 'x.parquet')]; }, /'.*x\.parquet' is not a readable Parquet file/],
+    [
+      'a file that is not a flow log',
+      (d) => {
+        writeFileSync(join(d, 'notes.txt'), 'Dear diary,\ntoday I read flow logs.\n');
+        return [join(d, 'notes.txt')];
+      },
+      /'.*notes\.txt' does not look like a flow log/,
+    ],
+    [
+      'a corrupt gzip',
+      (d) => {
+        writeFileSync(join(d, 'bad.log.gz'), gzipSync(`${HEADER}\n${LINES[0]}\n`.repeat(50)).subarray(0, 60));
+        return [join(d, 'bad.log.gz')];
+      },
+      /'.*bad\.log\.gz' is not a valid gzip file/,
+    ],
+    [
+      'a bad Parquet file',
+      (d) => {
+        writeFileSync(join(d, 'x.parquet'), Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7)]));
+        return [join(d, 'x.parquet')];
+      },
+      /'.*x\.parquet' is not a readable Parquet file/,
+    ],
   ];
-  it.each(bad)('rejects %s with a clear error and exit 1, leaving the store as it was', async (_what, make, message) => {
-    await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
-    const before = await storeState();
-    const r = await runCli(['ingest', ...make(dir), '--db', db]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).toMatch(/hint: /);
-    expect(await storeState()).toBe(before);
-  });
+  it.each(bad)(
+    'rejects %s with a clear error and exit 1, leaving the store as it was',
+    async (_what, make, message) => {
+      await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+      const before = await storeState();
+      const r = await runCli(['ingest', ...make(dir), '--db', db]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/hint: /);
+      expect(await storeState()).toBe(before);
+    },
+  );
 
   it('rejects a bad --format naming the token, exit 1, store unchanged', async () => {
     await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
     const before = await storeState();
-    const r = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db, '--format', '${version} ${srcaddr']);
+    const r = await runCli([
+      'ingest',
+      join(dir, 'good.log.gz'),
+      '--db',
+      db,
+      '--format',
+      '${version} ${srcaddr',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/srcaddr/);
     expect(r.stderr).toMatch(/hint: /);
@@ -111,7 +186,18 @@ describe('flowsight top, flows and sql', () => {
   });
 
   it('top by flows with a filter counts only matching traffic (never NODATA)', async () => {
-    const r = await runCli(['top', 'action', '--by', 'flows', '--db', db, '--format', 'json', '--filter', 'proto tcp']);
+    const r = await runCli([
+      'top',
+      'action',
+      '--by',
+      'flows',
+      '--db',
+      db,
+      '--format',
+      'json',
+      '--filter',
+      'proto tcp',
+    ]);
     expect(JSON.parse(r.stdout).map((x: { action: string; flows: number }) => [x.action, x.flows])).toEqual([
       ['ACCEPT', 2],
       ['REJECT', 1],
@@ -119,9 +205,24 @@ describe('flowsight top, flows and sql', () => {
   });
 
   it('flows lists the matching flows with text addresses and UTC timestamps', async () => {
-    const r = await runCli(['flows', '--db', db, '--format', 'json', '--filter', 'dst port 1521', '--columns', 'start,srcaddr,dstaddr,account_id']);
+    const r = await runCli([
+      'flows',
+      '--db',
+      db,
+      '--format',
+      'json',
+      '--filter',
+      'dst port 1521',
+      '--columns',
+      'start,srcaddr,dstaddr,account_id',
+    ]);
     expect(JSON.parse(r.stdout)).toEqual([
-      { start: '2014-12-14T04:07:50.000Z', srcaddr: '10.27.64.10', dstaddr: '10.27.8.20', account_id: '000000000001' },
+      {
+        start: '2014-12-14T04:07:50.000Z',
+        srcaddr: '10.27.64.10',
+        dstaddr: '10.27.8.20',
+        account_id: '000000000001',
+      },
     ]);
   });
 
@@ -136,12 +237,21 @@ describe('flowsight top, flows and sql', () => {
   });
 
   it('sql prints JSON with ISO timestamps, nulls and integer numbers', async () => {
-    const r = await runCli(['sql', '--db', db, '--format', 'json', "SELECT start, srcaddr, packets FROM flows WHERE log_status = 'NODATA'"]);
-    expect(JSON.parse(r.stdout)).toEqual([{ start: '2015-05-10T18:01:16.000Z', srcaddr: null, packets: null }]);
+    const r = await runCli([
+      'sql',
+      '--db',
+      db,
+      '--format',
+      'json',
+      "SELECT start, srcaddr, packets FROM flows WHERE log_status = 'NODATA'",
+    ]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { start: '2015-05-10T18:01:16.000Z', srcaddr: null, packets: null },
+    ]);
   });
 
   it.each([
-    ['a write', 'DELETE FROM flow_store', /read-only/],
+    ['a write', 'DELETE FROM flow_wide', /read-only/],
     ['file access', "SELECT * FROM read_csv('/etc/hostname')", /cannot read or write files/],
   ])('sql refuses %s with a clear error', async (_what, query, message) => {
     const r = await runCli(['sql', '--db', db, query]);
@@ -172,7 +282,17 @@ describe('flowsight demo', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^reused \d+ files/m);
     expect(again.stdout).toContain("The store agrees with the generator's truth.json");
-    const other = await runCli(['demo', '--out', join(dir, 'other'), '--flows', '60000', '--hours', '4', '--seed', '4']);
+    const other = await runCli([
+      'demo',
+      '--out',
+      join(dir, 'other'),
+      '--flows',
+      '60000',
+      '--hours',
+      '4',
+      '--seed',
+      '4',
+    ]);
     expect(other.code).toBe(0);
     const tops = (s: string) => s.split('Top talkers by bytes')[1]?.split('\n\n')[0];
     expect(tops(other.stdout)).not.toBe(tops(first.stdout));
@@ -198,33 +318,69 @@ describe('flowsight ingest of Parquet as AWS delivers it', () => {
     const r = await runCli(['ingest', file, '--db', db, '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, flows: 2, rejected: 0 });
-    const q = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT account_id, srcaddr, dstport, bytes, log_status, tcp_flags FROM flows ORDER BY log_status']);
+    const q = await runCli([
+      'sql',
+      '--db',
+      db,
+      '--format',
+      'json',
+      'SELECT account_id, srcaddr, dstport, bytes, log_status, tcp_flags FROM flows ORDER BY log_status',
+    ]);
     expect(JSON.parse(q.stdout)).toEqual([
-      { account_id: '123456789012', srcaddr: '10.27.64.5', dstport: 1521, bytes: 5000, log_status: 'OK', tcp_flags: null },
-      { account_id: '000000000042', srcaddr: null, dstport: null, bytes: null, log_status: 'NODATA', tcp_flags: null },
+      {
+        account_id: '123456789012',
+        srcaddr: '10.27.64.5',
+        dstport: 1521,
+        bytes: 5000,
+        log_status: 'OK',
+        tcp_flags: null,
+      },
+      {
+        account_id: '000000000042',
+        srcaddr: null,
+        dstport: null,
+        bytes: null,
+        log_status: 'NODATA',
+        tcp_flags: null,
+      },
     ]);
   });
 });
 
 describe('flowsight ingest with parse workers', () => {
-  it.each([0, 1, 2])('with --workers %i, stores every good file of a folder and nothing of a corrupt one in its middle', async (workers) => {
-    const src = join(dir, 'mixed');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(src);
-    writeFileSync(join(src, 'a.log.gz'), gzipSync(`${HEADER}\n${LINES[0]}\n${LINES[1]}\n`));
-    writeFileSync(join(src, 'b.log.gz'), gzipSync(`${HEADER}\n${LINES.join('\n')}\n`.repeat(400)).subarray(0, 300));
-    writeFileSync(join(src, 'c.log'), `${HEADER}\n${LINES[3]}\n`);
-    const r = await runCli(['ingest', src, '--db', db, '--json', '--workers', String(workers)]);
-    expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ files: 2, flows: 3, skippedFiles: 0 });
-    expect(out.failedFiles).toEqual([expect.objectContaining({ file: join(src, 'b.log.gz'), code: 'ingest.corrupt' })]);
-    const q = await runCli(['sql', '--db', db, '--format', 'json', 'SELECT source, count(*) AS n FROM flows GROUP BY ALL ORDER BY source']);
-    expect(JSON.parse(q.stdout)).toEqual([
-      { source: join(src, 'a.log.gz'), n: 2 },
-      { source: join(src, 'c.log'), n: 1 },
-    ]);
-    const again = await runCli(['ingest', src, '--db', db, '--json', '--workers', String(workers)]);
-    expect(JSON.parse(again.stdout)).toMatchObject({ files: 0, skippedFiles: 2 });
-  });
+  it.each([0, 1, 2])(
+    'with --workers %i, stores every good file of a folder and nothing of a corrupt one in its middle',
+    async (workers) => {
+      const src = join(dir, 'mixed');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(src);
+      writeFileSync(join(src, 'a.log.gz'), gzipSync(`${HEADER}\n${LINES[0]}\n${LINES[1]}\n`));
+      writeFileSync(
+        join(src, 'b.log.gz'),
+        gzipSync(`${HEADER}\n${LINES.join('\n')}\n`.repeat(400)).subarray(0, 300),
+      );
+      writeFileSync(join(src, 'c.log'), `${HEADER}\n${LINES[3]}\n`);
+      const r = await runCli(['ingest', src, '--db', db, '--json', '--workers', String(workers)]);
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ files: 2, flows: 3, skippedFiles: 0 });
+      expect(out.failedFiles).toEqual([
+        expect.objectContaining({ file: join(src, 'b.log.gz'), code: 'ingest.corrupt' }),
+      ]);
+      const q = await runCli([
+        'sql',
+        '--db',
+        db,
+        '--format',
+        'json',
+        'SELECT source, count(*) AS n FROM flows GROUP BY ALL ORDER BY source',
+      ]);
+      expect(JSON.parse(q.stdout)).toEqual([
+        { source: join(src, 'a.log.gz'), n: 2 },
+        { source: join(src, 'c.log'), n: 1 },
+      ]);
+      const again = await runCli(['ingest', src, '--db', db, '--json', '--workers', String(workers)]);
+      expect(JSON.parse(again.stdout)).toMatchObject({ files: 0, skippedFiles: 2 });
+    },
+  );
 });

@@ -21,9 +21,26 @@ export interface FlowBatch {
   readonly strings: string[];
   /** unknown fields of a row as a JSON object text; sparse, most rows have none */
   readonly extra: Map<number, string>;
+  /**
+   * Rows [0, coreLength) fit the narrow core table and rows [coreLength, length) go to the wide
+   * one; routeBatch() orders the rows so and fills `dur` and `hasPkt`. 0 until routed.
+   */
+  coreLength: number;
+  /** for core rows: end - start in seconds (valid where `end` is) */
+  readonly dur: Uint16Array;
+  /** for core rows: 1 when pkt-srcaddr and pkt-dstaddr were given (and equal srcaddr/dstaddr) */
+  readonly hasPkt: Uint8Array;
 }
 
-const WIDTH: Readonly<Record<Physical, number>> = { u8: 1, enum: 1, u16: 2, u32: 4, dict: 4, i64: 8, u128: 16 };
+const WIDTH: Readonly<Record<Physical, number>> = {
+  u8: 1,
+  enum: 1,
+  u16: 2,
+  u32: 4,
+  dict: 4,
+  i64: 8,
+  u128: 16,
+};
 
 /** Bytes per row of one storage column. */
 export function physicalWidth(p: Physical): number {
@@ -60,7 +77,18 @@ export function createBatch(capacity: number): FlowBatch {
     data[s.name] = allocate(s.physical, cap);
     valid[s.name] = new Uint8Array(cap / 8);
   }
-  return { length: 0, capacity: cap, data, valid, kind: new Uint8Array(cap), strings: [], extra: new Map() };
+  return {
+    length: 0,
+    capacity: cap,
+    data,
+    valid,
+    kind: new Uint8Array(cap),
+    strings: [],
+    extra: new Map(),
+    coreLength: 0,
+    dur: new Uint16Array(cap),
+    hasPkt: new Uint8Array(cap),
+  };
 }
 
 export function setValid(mask: Uint8Array, row: number): void {
@@ -77,9 +105,16 @@ export function isValid(mask: Uint8Array, row: number): boolean {
 
 /** The buffers to list as transferables when posting a batch to another thread. */
 export function batchTransferables(b: FlowBatch): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [b.kind.buffer as ArrayBuffer];
+  const out: ArrayBuffer[] = [
+    b.kind.buffer as ArrayBuffer,
+    b.dur.buffer as ArrayBuffer,
+    b.hasPkt.buffer as ArrayBuffer,
+  ];
   for (const s of STORAGE_COLUMNS) {
-    out.push((b.data[s.name] as ColumnData).buffer as ArrayBuffer, (b.valid[s.name] as Uint8Array).buffer as ArrayBuffer);
+    out.push(
+      (b.data[s.name] as ColumnData).buffer as ArrayBuffer,
+      (b.valid[s.name] as Uint8Array).buffer as ArrayBuffer,
+    );
   }
   return out;
 }
@@ -121,6 +156,7 @@ export function createBatchPool(max = 4): BatchPool {
       if (i < 0) return createBatch(capacity);
       const b = free.splice(i, 1)[0] as FlowBatch;
       b.length = 0;
+      b.coreLength = 0;
       for (const v of Object.values(b.valid)) v.fill(0);
       b.kind.fill(0);
       b.strings.length = 0;

@@ -4,5 +4,6 @@ export * from './batch.js';
 export * from './columns.js';
 export * from './ip.js';
 export * from './protocols.js';
-export * from './storage.js';
+export { routeBatch } from './route-batch.js';
 export { sortBatch } from './sort-batch.js';
+export * from './storage.js';

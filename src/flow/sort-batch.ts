@@ -7,8 +7,8 @@ import type { ColumnData, FlowBatch } from './batch.js';
 import { isValid } from './batch.js';
 import { STORAGE_COLUMNS } from './storage.js';
 
-/** The row order that sorts by (key1, key2); NULL keys sort as 0. */
-function order(b: FlowBatch, key1: string, key2: string): Uint32Array {
+/** The row order that sorts by (group, key1, key2); NULL keys sort as 0. */
+function order(b: FlowBatch, key1: string, key2: string, group: Uint8Array | undefined): Uint32Array {
   const n = b.length;
   const k1 = b.data[key1] as Uint32Array;
   const k2 = b.data[key2] as Uint32Array;
@@ -23,7 +23,11 @@ function order(b: FlowBatch, key1: string, key2: string): Uint32Array {
   }
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((x, y) => (a[x] as number) - (a[y] as number) || x - y);
+  if (group === undefined) idx.sort((x, y) => (a[x] as number) - (a[y] as number) || x - y);
+  else
+    idx.sort(
+      (x, y) => (group[x] as number) - (group[y] as number) || (a[x] as number) - (a[y] as number) || x - y,
+    );
   return idx;
 }
 
@@ -46,10 +50,13 @@ function permute(d: ColumnData, idx: Uint32Array, words: number): void {
   }
 }
 
-/** Reorders every column, validity bit, kind and unknown-field entry of the batch by (key1, key2). */
-export function sortBatch(b: FlowBatch, key1 = 'interface_id', key2 = 'start'): void {
+/**
+ * Reorders every column, validity bit, kind and unknown-field entry of the batch by (key1, key2),
+ * or by (group, key1, key2) when a per-row group number is given (route-batch.ts puts wide rows last).
+ */
+export function sortBatch(b: FlowBatch, key1 = 'interface_id', key2 = 'start', group?: Uint8Array): void {
   if (b.length < 2) return;
-  const idx = order(b, key1, key2);
+  const idx = order(b, key1, key2, group);
   const bytes = Math.ceil(b.length / 8);
   for (const s of STORAGE_COLUMNS) {
     const mask = b.valid[s.name] as Uint8Array;

@@ -5,7 +5,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
-import { batchTransferables, createBatchPool, type FlowBatch, sortBatch } from '../flow/index.js';
+import { batchTransferables, createBatchPool, type FlowBatch, routeBatch } from '../flow/index.js';
 import { parseFormat } from './parse/index.js';
 import { parseStream } from './read-input.js';
 import { type Container, openText } from './sources/file.js';
@@ -42,7 +42,7 @@ async function run(job: ParseJob): Promise<void> {
     ...(job.format === undefined ? {} : { format: parseFormat(job.format) }),
   };
   const emit = (batch: FlowBatch) => {
-    sortBatch(batch); // here, off the appending thread: runs of equal ids compress better
+    routeBatch(batch); // here, off the appending thread: core/wide split, sorted runs compress better
     out++;
     port?.postMessage({ type: 'batch', batch } satisfies FromWorker, batchTransferables(batch));
   };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
-import type { FlowBatch } from '../flow/index.js';
+import { type FlowBatch, routeBatch } from '../flow/index.js';
 import { createParser, createRecordSink, type ParseStats } from './parse/index.js';
 import {
   type Container,
@@ -183,9 +183,13 @@ function allocator(opts: IngestOptions): { allocate?: (capacity: number) => Flow
   return pool === undefined ? {} : { allocate: (n) => pool.take(n) };
 }
 
-/** Appends to a started file; the sink copies a batch synchronously, so it can go back to the pool at once. */
+/**
+ * Routes and appends to a started file (on this thread: Parquet, stdin, --workers 0); the sink
+ * copies a batch synchronously, so it can go back to the pool at once.
+ */
 function emitTo(sink: FlowSink, fileId: number, opts: IngestOptions): (b: FlowBatch) => void {
   return (b) => {
+    routeBatch(b);
     sink.append(b, fileId);
     opts.pool?.give(b);
   };

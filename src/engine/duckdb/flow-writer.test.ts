@@ -66,10 +66,25 @@ describe('the DuckDB flow writer', () => {
     const r = await engine.query(sql`SELECT * FROM flows ORDER BY start`);
     expect(r.rows).toHaveLength(3);
     const [a, b, c] = r.rows as Record<string, unknown>[];
-    expect(a).toMatchObject({ account_id: '000123456789', interface_id: 'eni-0a1b2c3d4e5f60718', vpc_id: 'vpc-0abc' });
-    expect(a).toMatchObject({ srcaddr: '10.27.64.5', dstaddr: '10.27.8.1', action: 'ACCEPT', bytes: 5_000_000_000n });
+    expect(a).toMatchObject({
+      account_id: '000123456789',
+      interface_id: 'eni-0a1b2c3d4e5f60718',
+      vpc_id: 'vpc-0abc',
+    });
+    expect(a).toMatchObject({
+      srcaddr: '10.27.64.5',
+      dstaddr: '10.27.8.1',
+      action: 'ACCEPT',
+      bytes: 5_000_000_000n,
+    });
     expect(a?.start).toEqual(new Date(1_764_000_000_000));
-    expect(b).toMatchObject({ srcaddr: '2001:db8::1', dstaddr: 'fe80::1', action: 'REJECT', kind: 'vpc', source: 'a.log' });
+    expect(b).toMatchObject({
+      srcaddr: '2001:db8::1',
+      dstaddr: 'fe80::1',
+      action: 'REJECT',
+      kind: 'vpc',
+      source: 'a.log',
+    });
     expect(b?.extra).toEqual([{ key: 'resource-id', value: 'x-1' }]);
     expect(c).toMatchObject({ log_status: 'NODATA', srcaddr: null, bytes: null, action: null, vpc_id: null });
     await engine.close();
@@ -124,10 +139,16 @@ describe('the DuckDB flow writer', () => {
     const path = join(dir, 's.duckdb');
     await (await DuckdbEngine.open({ path, readOnly: false })).close();
     const ro = await DuckdbEngine.open({ path, readOnly: true });
-    await expect(ro.userQuery('DELETE FROM flow_store')).rejects.toMatchObject({ code: 'sql.read-only' });
-    await expect(ro.userQuery(`SELECT * FROM read_csv('/etc/passwd')`)).rejects.toMatchObject({ code: 'sql.file-access' });
-    await expect(ro.userQuery(`COPY (SELECT 1) TO '${join(dir, 'x.csv')}'`)).rejects.toMatchObject({ code: expect.stringMatching(/^sql\./) });
-    await expect(ro.userQuery('SET enable_external_access = true')).rejects.toMatchObject({ code: expect.stringMatching(/^sql\./) });
+    await expect(ro.userQuery('DELETE FROM flow_core')).rejects.toMatchObject({ code: 'sql.read-only' });
+    await expect(ro.userQuery(`SELECT * FROM read_csv('/etc/passwd')`)).rejects.toMatchObject({
+      code: 'sql.file-access',
+    });
+    await expect(ro.userQuery(`COPY (SELECT 1) TO '${join(dir, 'x.csv')}'`)).rejects.toMatchObject({
+      code: expect.stringMatching(/^sql\./),
+    });
+    await expect(ro.userQuery('SET enable_external_access = true')).rejects.toMatchObject({
+      code: expect.stringMatching(/^sql\./),
+    });
     await ro.close();
   });
 });

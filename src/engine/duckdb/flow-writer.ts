@@ -32,23 +32,28 @@ export class FlowWriter {
   private pendingFiles: IngestedFile[] = [];
   private nextDictId = 1;
   private nextFileId = 1;
-  private appender: ChunkAppender | undefined;
+  private appenders: { core: ChunkAppender; wide: ChunkAppender } | undefined;
   /** flows appended per file started in this transaction */
   private readonly open = new Map<number, number>();
   private started = 0;
 
   private constructor(
     private readonly conn: DuckDBConnection,
-    private readonly columnNames: readonly string[],
+    private readonly columns: { readonly core: readonly string[]; readonly wide: readonly string[] },
   ) {}
 
   /** Loads the dictionary, the ingested files and the next ids; the schema must exist. */
   static async open(conn: DuckDBConnection): Promise<FlowWriter> {
-    const cols = await conn.runAndReadAll(
-      'SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
-      [STORE.table],
-    );
-    const w = new FlowWriter(conn, cols.getRows().map((r) => String(r[0])));
+    const names = async (table: string) =>
+      (
+        await conn.runAndReadAll(
+          'SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
+          [table],
+        )
+      )
+        .getRows()
+        .map((r) => String(r[0]));
+    const w = new FlowWriter(conn, { core: await names(STORE.core), wide: await names(STORE.wide) });
     const dict = await conn.runAndReadAll(`SELECT id, value FROM "${STORE.dict}"`);
     for (const [id, value] of dict.getRows()) {
       w.dict.set(String(value), Number(id));
@@ -69,18 +74,21 @@ export class FlowWriter {
   }
 
   get inTransaction(): boolean {
-    return this.appender !== undefined;
+    return this.appenders !== undefined;
   }
 
   /** Opens a transaction for one or more files. */
   async begin(): Promise<void> {
-    if (this.appender !== undefined) throw new Error('a transaction is already open');
+    if (this.appenders !== undefined) throw new Error('a transaction is already open');
     await this.conn.run('BEGIN TRANSACTION');
     this.pendingDict = [];
     this.pendingFiles = [];
     this.open.clear();
     this.started = 0;
-    this.appender = await ChunkAppender.open(this.conn, this.columnNames);
+    this.appenders = {
+      core: await ChunkAppender.open(this.conn, STORE.core, this.columns.core),
+      wide: await ChunkAppender.open(this.conn, STORE.wide, this.columns.wide),
+    };
   }
 
   /** Starts a file inside the open transaction; several may be open at once. Returns its id. */
@@ -91,9 +99,12 @@ export class FlowWriter {
     return id;
   }
 
-  /** Appends a batch of a started file (its dict columns are rewritten to store ids in place). */
+  /**
+   * Appends a batch of a started file (its dict columns are rewritten to store ids in place):
+   * rows [0, coreLength) to flow_core, the rest to flow_wide (see flow/route-batch.ts).
+   */
   append(batch: FlowBatch, fileId: number): void {
-    const appender = this.requireAppender();
+    const appenders = this.requireAppender();
     const flows = this.open.get(fileId);
     if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
     if (batch.length === 0) return;
@@ -104,7 +115,8 @@ export class FlowWriter {
         for (let i = 0; i < batch.length; i++) col[i] = ids[col[i] as number] ?? 0;
       }
     }
-    appender.append(batch, fileId);
+    if (batch.coreLength > 0) appenders.core.append(batch, fileId, 0, batch.coreLength);
+    if (batch.coreLength < batch.length) appenders.wide.append(batch, fileId, batch.coreLength, batch.length);
     this.open.set(fileId, flows + batch.length);
   }
 
@@ -133,8 +145,10 @@ export class FlowWriter {
   /** Records the files ended since begin() and commits them with their flows. */
   async commit(now: Date): Promise<readonly IngestedFile[]> {
     if (this.open.size > 0) throw new Error(`commit() with ${this.open.size} file(s) still open`);
-    this.requireAppender().close();
-    this.appender = undefined;
+    const appenders = this.requireAppender();
+    appenders.core.close();
+    appenders.wide.close();
+    this.appenders = undefined;
     if (this.pendingDict.length > 0) {
       const a = await this.conn.createAppender(STORE.dict);
       for (const s of this.pendingDict) {
@@ -166,12 +180,14 @@ export class FlowWriter {
 
   /** Drops everything since begin(); the store is as it was. */
   async rollback(): Promise<void> {
-    try {
-      this.appender?.close();
-    } catch {
-      // closing flushes; after a failed append the rollback below discards it anyway
+    for (const a of [this.appenders?.core, this.appenders?.wide]) {
+      try {
+        a?.close();
+      } catch {
+        // closing flushes; after a failed append the rollback below discards it anyway
+      }
     }
-    this.appender = undefined;
+    this.appenders = undefined;
     for (const s of this.pendingDict) this.dict.delete(s);
     this.nextDictId -= this.pendingDict.length;
     for (const f of this.pendingFiles) this.known.delete(identityKey(f.size, f.hash));
@@ -180,8 +196,8 @@ export class FlowWriter {
     await this.conn.run('ROLLBACK');
   }
 
-  private requireAppender(): ChunkAppender {
-    if (this.appender === undefined) throw new Error('no open transaction: call begin() first');
-    return this.appender;
+  private requireAppender(): { core: ChunkAppender; wide: ChunkAppender } {
+    if (this.appenders === undefined) throw new Error('no open transaction: call begin() first');
+    return this.appenders;
   }
 }

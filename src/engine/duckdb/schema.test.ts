@@ -4,7 +4,15 @@
 
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch, formatIPv4, formatIPv6, parseIPv6, STORE, setValid } from '../../flow/index.js';
+import {
+  createBatch,
+  formatIPv4,
+  formatIPv6,
+  parseIPv6,
+  routeBatch,
+  STORE,
+  setValid,
+} from '../../flow/index.js';
 import { fn, raw, sql, value } from '../../sql/index.js';
 import { DuckdbEngine } from './duckdb-engine.js';
 import { ensureSchema, storeColumnDefs } from './schema.js';
@@ -95,12 +103,31 @@ describe('the address macros', () => {
   });
 });
 
-/** name -> type of the store table's columns, in table order. */
-async function storeColumns(e: DuckdbEngine): Promise<[string, string][]> {
+/** name -> type of a table's or view's columns, in its order. */
+async function columnsOf(e: DuckdbEngine, table: string): Promise<[string, string][]> {
   const r = await e.query(
-    sql`SELECT column_name AS n, data_type AS t FROM information_schema.columns WHERE table_name = ${STORE.table} ORDER BY ordinal_position`,
+    sql`SELECT column_name AS n, data_type AS t FROM information_schema.columns WHERE table_name = ${table} ORDER BY ordinal_position`,
   );
   return r.rows.map((row) => [String(row.n), String(row.t)]);
+}
+
+/** The columns of both tables and of the flow_store view. */
+async function storeColumns(
+  e: DuckdbEngine,
+): Promise<{ core: [string, string][]; wide: [string, string][]; view: [string, string][] }> {
+  return {
+    core: await columnsOf(e, STORE.core),
+    wide: await columnsOf(e, STORE.wide),
+    view: sorted(await columnsOf(e, STORE.table)),
+  };
+}
+
+/** Turns a current store into one as flowsight wrote it before the core/wide split, minus `missing`. */
+async function makeSingleTableStore(e: DuckdbEngine, missing?: string): Promise<void> {
+  const older = storeColumnDefs().filter(([n]) => n !== missing);
+  for (const v of [STORE.view, STORE.table]) await e.query(raw(`DROP VIEW ${v}`));
+  for (const t of [STORE.core, STORE.wide]) await e.query(raw(`DROP TABLE ${t}`));
+  await e.query(raw(`CREATE TABLE ${STORE.table} (${older.map(([n, t]) => `"${n}" ${t}`).join(', ')})`));
 }
 
 const sorted = (cols: [string, string][]) => [...cols].sort(([a], [b]) => a.localeCompare(b));
@@ -109,7 +136,7 @@ describe('ensureSchema', () => {
   it('changes nothing when run again on a current store, and keeps its flows', async () => {
     const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
     await e.query(
-      sql`INSERT INTO flow_store (kind, file_id, srcaddr_v4, bytes) VALUES ('vpc', 1, 167772161, 42)`,
+      sql`INSERT INTO flow_wide (kind, file_id, srcaddr_v4, bytes) VALUES ('vpc', 1, 167772161, 42)`,
     );
     const before = await storeColumns(e);
     await ensureSchema(e.connection);
@@ -121,32 +148,43 @@ describe('ensureSchema', () => {
     await e.close();
   });
 
-  it.each(['reject_reason', 'pkt_srcaddr_v6', 'flow_direction', 'traffic_path', STORE.extraColumn])(
-    'adds %s to an older store that lacks it, keeping its flows, and then accepts new ones',
+  it.each([
+    'nothing',
+    'reject_reason',
+    'pkt_srcaddr_v6',
+    'flow_direction',
+    'traffic_path',
+    STORE.extraColumn,
+  ])(
+    'turns a single-table store (lacking %s) into core + wide, keeping its flows, and then accepts new ones',
     async (missing) => {
       const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
       const current = await storeColumns(e);
-      const older = storeColumnDefs().filter(([n]) => n !== missing);
-      await e.query(raw(`DROP VIEW ${STORE.view}`));
-      await e.query(raw(`DROP TABLE ${STORE.table}`));
-      await e.query(raw(`CREATE TABLE ${STORE.table} (${older.map(([n, t]) => `"${n}" ${t}`).join(', ')})`));
+      await makeSingleTableStore(e, missing);
       await e.query(
         sql`INSERT INTO flow_store (kind, file_id, srcaddr_v4, bytes) VALUES ('vpc', 1, 167772161, 42)`,
       );
 
       await ensureSchema(e.connection);
-      expect(sorted(await storeColumns(e))).toEqual(sorted(current));
+      const migrated = await storeColumns(e);
+      expect({ ...migrated, wide: sorted(migrated.wide) }).toEqual({
+        ...current,
+        wide: sorted(current.wide),
+      });
       await ensureSchema(e.connection);
-      expect(sorted(await storeColumns(e))).toEqual(sorted(current));
+      expect(await storeColumns(e)).toEqual(migrated);
 
       const flows = await e.query(sql`SELECT srcaddr, bytes, reject_reason FROM flows`);
       expect(flows.rows).toEqual([{ srcaddr: '10.0.0.1', bytes: 42n, reject_reason: null }]);
       await appendOne(e);
-      const after = await e.query(sql`SELECT srcaddr, reject_reason FROM flows ORDER BY bytes`);
-      expect(after.rows).toEqual([
+      await appendCore(e);
+      const after = await e.query(sql`SELECT srcaddr, reject_reason, "end" FROM flows ORDER BY bytes`);
+      expect(after.rows).toMatchObject([
         { srcaddr: '2001:db8::1', reject_reason: 'BPA' },
+        { srcaddr: '10.0.0.2', reject_reason: null, end: new Date(70_000) },
         { srcaddr: '10.0.0.1', reject_reason: null },
       ]);
+      expect((await e.query(sql`SELECT count(*) AS n FROM flow_core`)).rows[0]?.n).toBe(1n);
       await e.close();
     },
   );
@@ -154,16 +192,21 @@ describe('ensureSchema', () => {
   it('widens an enum an older store knew fewer values of, keeping stored values', async () => {
     const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
     const current = await storeColumns(e);
-    await e.query(raw(`DROP VIEW ${STORE.view}`));
-    await e.query(raw(`ALTER TABLE ${STORE.table} ALTER COLUMN "type" TYPE ENUM('IPv6', 'IPv4')`));
-    await e.query(sql`INSERT INTO flow_store (kind, file_id, "type", bytes) VALUES ('vpc', 1, 'IPv6', 42)`);
+    for (const v of [STORE.view, STORE.table]) await e.query(raw(`DROP VIEW ${v}`));
+    for (const t of [STORE.core, STORE.wide]) {
+      await e.query(raw(`ALTER TABLE ${t} ALTER COLUMN "type" TYPE ENUM('IPv6', 'IPv4')`));
+      await e.query(raw(`INSERT INTO ${t} (file_id, "type", bytes) VALUES (1, 'IPv6', 42)`));
+    }
 
     await ensureSchema(e.connection);
     expect(await storeColumns(e)).toEqual(current);
     await appendOne(e, { type: 2 }); // 'EFA', index 2 of IPv4, IPv6, EFA
-    const r = await e.query(sql`SELECT "type", bytes FROM flows ORDER BY bytes`);
+    await appendCore(e, { type: 2 });
+    const r = await e.query(sql`SELECT "type", bytes FROM flows ORDER BY bytes, "type"`);
     expect(r.rows).toEqual([
       { type: 'EFA', bytes: 1n },
+      { type: 'EFA', bytes: 2n },
+      { type: 'IPv6', bytes: 42n },
       { type: 'IPv6', bytes: 42n },
     ]);
     await e.close();
@@ -187,10 +230,34 @@ async function appendOne(e: DuckdbEngine, enums: Readonly<Record<string, number>
   b.strings.push('BPA');
   setValid(b.valid.reject_reason as Uint8Array, 0);
   b.length = 1;
+  routeBatch(b);
+  expect(b.coreLength).toBe(0);
+  await write(e, b);
+}
+
+/** Writes one IPv4 flow that fits flow_core (start 10, end 70); 2 bytes. */
+async function appendCore(e: DuckdbEngine, enums: Readonly<Record<string, number>> = {}): Promise<void> {
+  const b = createBatch(8);
+  const set = (name: string, v: number | bigint) => {
+    (b.data[name] as Uint32Array | BigInt64Array)[0] = v as never;
+    setValid(b.valid[name] as Uint8Array, 0);
+  };
+  for (const [name, index] of Object.entries(enums)) set(name, index);
+  set('srcaddr_v4', 167772162);
+  set('bytes', 2n);
+  set('start', 10);
+  set('end', 70);
+  b.length = 1;
+  routeBatch(b);
+  expect(b.coreLength).toBe(1);
+  await write(e, b);
+}
+
+async function write(e: DuckdbEngine, b: ReturnType<typeof createBatch>): Promise<void> {
   const w = await e.writer();
   await w.begin();
   const id = w.startFile();
   w.append(b, id);
   w.endFile(id, { path: 'new.log', size: 1, hash: 'h' }, 0);
-    await w.commit(new Date(0));
+  await w.commit(new Date(0));
 }

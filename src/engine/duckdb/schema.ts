@@ -3,7 +3,16 @@
 // replaces the macros and the `flows` view; it is safe at every start and never drops data.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { COLUMNS, KIND_VALUES, type Physical, STORAGE_COLUMNS, STORE, type StorageColumn, storageColumnsOf } from '../../flow/index.js';
+import {
+  COLUMNS,
+  CORE_COLUMNS,
+  KIND_VALUES,
+  type Physical,
+  STORAGE_COLUMNS,
+  STORE,
+  type StorageColumn,
+  storageColumnsOf,
+} from '../../flow/index.js';
 
 const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -26,8 +35,10 @@ export function duckdbType(s: StorageColumn): string {
   return s.physical === 'enum' ? enumType(s.column.values ?? []) : PHYSICAL[s.physical];
 }
 
-/** Store columns in table order: kind and file first, the fields, then unknown fields. */
-export function storeColumnDefs(): readonly (readonly [name: string, type: string])[] {
+type ColumnDefs = readonly (readonly [name: string, type: string])[];
+
+/** flow_wide's columns (and flow_store's, as the view shows them): kind, file, the fields, unknown fields. */
+export function storeColumnDefs(): ColumnDefs {
   return [
     [STORE.kindColumn, enumType(KIND_VALUES)],
     [STORE.fileColumn, 'UINTEGER'],
@@ -42,13 +53,16 @@ export function storeColumnDefs(): readonly (readonly [name: string, type: strin
  * them multiplied the expression until binding one query took 100 ms.
  */
 function ipv6Macro(): string {
-  const words = Array.from({ length: 8 }, (_, i) => `lower(printf('%x', CAST((a >> ${112 - i * 16}) & 65535 AS INTEGER)))`);
+  const words = Array.from(
+    { length: 8 },
+    (_, i) => `lower(printf('%x', CAST((a >> ${112 - i * 16}) & 65535 AS INTEGER)))`,
+  );
   const colons = `':' || ${words.join(" || ':' || ")} || ':'`;
   // longest run first; regexp_replace without 'g' replaces the first (leftmost) run, as RFC 5952 asks
   const cases = [8, 7, 6, 5, 4, 3, 2]
     .map((k) => `WHEN contains(s, '${':0'.repeat(k)}:') THEN regexp_replace(s, '${':0'.repeat(k)}:', '::')`)
     .join(' ');
-  const trimmed = 'CASE WHEN starts_with(c, \'::\') THEN c ELSE c[2:] END';
+  const trimmed = "CASE WHEN starts_with(c, '::') THEN c ELSE c[2:] END";
   const compact = `list_transform([${trimmed}], t -> CASE WHEN ends_with(t, '::') THEN t ELSE t[:-2] END)[1]`;
   const collapse = `list_transform([CASE ${cases} ELSE s END], c -> ${compact})[1]`;
   return `CREATE OR REPLACE MACRO fs_ipv6_text(a) AS CASE WHEN a IS NULL THEN NULL ELSE list_transform([${colons}], s -> ${collapse})[1] END`;
@@ -66,7 +80,9 @@ export function flowsViewSql(): string {
     const first = parts[0] as StorageColumn;
     switch (c.type) {
       case 'ip':
-        select.push(`coalesce(fs_ipv4_text(s.${q(`${c.sql}_v4`)}), fs_ipv6_text(s.${q(`${c.sql}_v6`)})) AS ${q(c.sql)}`);
+        select.push(
+          `coalesce(fs_ipv4_text(s.${q(`${c.sql}_v4`)}), fs_ipv6_text(s.${q(`${c.sql}_v6`)})) AS ${q(c.sql)}`,
+        );
         break;
       case 'time':
         select.push(`make_timestamp(CAST(s.${q(first.name)} AS BIGINT) * 1000000) AS ${q(c.sql)}`);
@@ -94,7 +110,37 @@ export function flowsViewSql(): string {
   ].join('\n');
 }
 
-const enumValues = (type: string): string[] => [...type.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1] as string);
+/** flow_core's columns: file, the core fields, the duration and the pkt-* flag. */
+export function coreColumnDefs(): ColumnDefs {
+  return [
+    [STORE.fileColumn, 'UINTEGER'],
+    ...CORE_COLUMNS.map((s) => [s.name, duckdbType(s)] as const),
+    [STORE.durColumn, 'USMALLINT'],
+    [STORE.pktColumn, 'BOOLEAN'],
+  ];
+}
+
+/**
+ * flow_store: both tables as one, in flow_wide's columns. UNION ALL BY NAME gives the columns
+ * flow_core lacks as NULL and DuckDB pushes filters and projections into both branches (no
+ * measurable cost on the analyses; docs/specs/ingest.md section 3).
+ */
+export function flowStoreViewSql(): string {
+  const derived = [
+    `CAST(${lit('vpc')} AS ${enumType(KIND_VALUES)}) AS ${q(STORE.kindColumn)}`,
+    `CAST(${q('start')} + ${q(STORE.durColumn)} AS UINTEGER) AS ${q('end')}`,
+    `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('srcaddr_v4')} END AS ${q('pkt_srcaddr_v4')}`,
+    `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('dstaddr_v4')} END AS ${q('pkt_dstaddr_v4')}`,
+  ];
+  return [
+    `CREATE OR REPLACE VIEW ${q(STORE.table)} AS`,
+    `SELECT * EXCLUDE (${q(STORE.durColumn)}, ${q(STORE.pktColumn)}), ${derived.join(', ')} FROM ${q(STORE.core)}`,
+    `UNION ALL BY NAME SELECT * FROM ${q(STORE.wide)}`,
+  ].join('\n');
+}
+
+const enumValues = (type: string): string[] =>
+  [...type.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1] as string);
 
 /**
  * True when a stored ENUM column lacks the values (or order) this flowsight writes. The writer
@@ -107,27 +153,48 @@ function enumChanged(stored: string, wanted: string): boolean {
   return enumValues(stored).join('\0') !== enumValues(wanted).join('\0');
 }
 
-/** Creates or converges the store: tables, missing columns, macros, the view. */
+/** Creates a table or adds the columns it lacks and migrates its enums. */
+async function convergeTable(conn: DuckDBConnection, table: string, defs: ColumnDefs): Promise<void> {
+  await conn.run(
+    `CREATE TABLE IF NOT EXISTS ${q(table)} (${defs.map(([n, t]) => `${q(n)} ${t}`).join(', ')})`,
+  );
+  const have = await conn.runAndReadAll(
+    'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1',
+    [table],
+  );
+  const existing = new Map(have.getRows().map((r) => [String(r[0]), String(r[1])]));
+  for (const [name, type] of defs) {
+    const stored = existing.get(name);
+    const alter = `ALTER TABLE ${q(table)}`;
+    if (stored === undefined) await conn.run(`${alter} ADD COLUMN ${q(name)} ${type}`);
+    else if (enumChanged(stored, type)) await conn.run(`${alter} ALTER COLUMN ${q(name)} TYPE ${type}`);
+  }
+}
+
+/** Stores written before the core/wide split kept every flow in a flow_store table: it becomes flow_wide. */
+async function migrateSingleTable(conn: DuckDBConnection): Promise<void> {
+  const t = await conn.runAndReadAll(
+    "SELECT table_type FROM information_schema.tables WHERE table_name = $1 AND table_schema = 'main'",
+    [STORE.table],
+  );
+  if (String(t.getRows()[0]?.[0]) === 'BASE TABLE')
+    await conn.run(`ALTER TABLE ${q(STORE.table)} RENAME TO ${q(STORE.wide)}`);
+}
+
+/** Creates or converges the store: tables, missing columns, macros, the views. */
 export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await conn.run(
     `CREATE TABLE IF NOT EXISTS ${q(STORE.files)} (id UINTEGER PRIMARY KEY, path VARCHAR NOT NULL, ` +
       'size BIGINT NOT NULL, hash VARCHAR NOT NULL, flows BIGINT NOT NULL, rejected BIGINT NOT NULL, ' +
       'ingested_at TIMESTAMP NOT NULL)',
   );
-  await conn.run(`CREATE TABLE IF NOT EXISTS ${q(STORE.dict)} (id UINTEGER NOT NULL, value VARCHAR NOT NULL)`);
-  const defs = storeColumnDefs();
-  await conn.run(`CREATE TABLE IF NOT EXISTS ${q(STORE.table)} (${defs.map(([n, t]) => `${q(n)} ${t}`).join(', ')})`);
-  const have = await conn.runAndReadAll(
-    'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1',
-    [STORE.table],
+  await conn.run(
+    `CREATE TABLE IF NOT EXISTS ${q(STORE.dict)} (id UINTEGER NOT NULL, value VARCHAR NOT NULL)`,
   );
-  const existing = new Map(have.getRows().map((r) => [String(r[0]), String(r[1])]));
-  for (const [name, type] of defs) {
-    const stored = existing.get(name);
-    const alter = `ALTER TABLE ${q(STORE.table)}`;
-    if (stored === undefined) await conn.run(`${alter} ADD COLUMN ${q(name)} ${type}`);
-    else if (enumChanged(stored, type)) await conn.run(`${alter} ALTER COLUMN ${q(name)} TYPE ${type}`);
-  }
+  await migrateSingleTable(conn);
+  await convergeTable(conn, STORE.wide, storeColumnDefs());
+  await convergeTable(conn, STORE.core, coreColumnDefs());
+  await conn.run(flowStoreViewSql());
   for (const stmt of [IPV4_MACRO, ipv6Macro()]) await conn.run(stmt);
   await conn.run(flowsViewSql());
 }
