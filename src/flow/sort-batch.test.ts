@@ -87,4 +87,56 @@ describe('sortBatch', () => {
       { numRuns: 200 },
     );
   });
+
+  it.each([
+    ['times within minutes (counting sort)', 100],
+    ['times over decades (comparison sort)', 2 ** 31],
+  ])('orders rows exactly as a stable sort by (group, interface, start) would: %s', (_, spread) => {
+    const arb = fc.array(
+      fc.record({
+        iface: fc.option(fc.integer({ min: 0, max: 2 })),
+        start: fc.option(fc.nat({ max: spread })),
+        group: fc.integer({ min: 0, max: 1 }),
+      }),
+      { maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(arb, (rows) => {
+        const b = batchOf(
+          rows.map((r, i) => ({
+            iface: r.iface,
+            start: r.start === null ? null : 1_000_000 + r.start,
+            v4: i,
+            v6: null,
+            bytes: null,
+            port: null,
+            action: null,
+            extra: null,
+          })),
+        );
+        const group = Uint8Array.from(rows.map((r) => r.group));
+        const k = (i: number) => [
+          rows[i]?.group ?? 0,
+          rows[i]?.iface ?? 0,
+          rows[i]?.start === null ? 0 : 1_000_000 + (rows[i]?.start as number),
+        ];
+        const expected = rows
+          .map((_, i) => i)
+          .sort((x, y) => {
+            const [a, c] = [k(x), k(y)];
+            return (
+              (a[0] as number) - (c[0] as number) ||
+              (a[1] as number) - (c[1] as number) ||
+              (a[2] as number) - (c[2] as number) ||
+              x - y
+            );
+          });
+        sortBatch(b, 'interface_id', 'start', group);
+        expect(Array.from({ length: b.length }, (_, i) => (b.data.srcaddr_v4 as Uint32Array)[i])).toEqual(
+          expected,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -10,7 +10,7 @@ import { parseFormat } from './parse/index.js';
 import { parseStream } from './read-input.js';
 import { type Container, openText } from './sources/file.js';
 
-const MAX_OUT = 3;
+const MAX_OUT = 2;
 
 export interface ParseJob {
   readonly type: 'job';

@@ -53,8 +53,13 @@ function addStats(r: IngestReport, s: ParseStats, maxSamples: number): void {
   for (const x of s.samples) if (r.samples.length < maxSamples) r.samples.push(x);
 }
 
+/**
+ * One parse worker per core (at most 3), not one less: parsing costs about twice what DuckDB's
+ * append costs per flow, so the appending thread idles half the time and two workers on two
+ * cores beat one (2 M bench flows: 9.3 s against 11.3 s).
+ */
 export function defaultWorkers(): number {
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  return Math.max(1, Math.min(3, availableParallelism()));
 }
 
 /** Ingests every input; a file that fails is reported, nothing of it is stored, and the rest go on. */

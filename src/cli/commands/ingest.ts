@@ -23,7 +23,7 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
     .option('--json', 'print the summary as one JSON object')
     .option(
       '--workers <n>',
-      'parse threads beside the one writing the store (0: parse on the writer thread)',
+      'parse threads (default: one per core, at most 3; 0: parse on the thread writing the store)',
     );
   dbOption(cmd);
   cmd.addHelpText(

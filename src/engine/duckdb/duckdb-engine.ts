@@ -60,10 +60,10 @@ export class DuckdbEngine implements Engine {
     const config: Record<string, string> = opts.readOnly
       ? { access_mode: 'READ_ONLY', enable_external_access: 'false', lock_configuration: 'true' }
       : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows;
-        // with it, 0.5 GB peak and no slower (it spills to a temp file if ever needed). The cost: blocks
-        // evicted mid-load leave free space in the file (2 M flows: 448 blocks, 274 used; unlimited:
-        // 338, 272 used). Storage version 1.5 turns on DuckDB's newer compression (~2 B/flow less).
-        { preserve_insertion_order: 'false', memory_limit: '256MB', storage_compatibility_version: 'v1.5.0' };
+        // 256 MB gave 0.5 GB peak RSS, 128 MB 0.4 GB, neither slower (it spills to a temp file if
+        // ever needed). Free blocks are left in the file either way (2 M flows: 22-97 of ~210; see
+        // docs/specs/ingest.md). Storage version 1.5 turns on newer compression (~2 B/flow less).
+        { preserve_insertion_order: 'false', memory_limit: '128MB', storage_compatibility_version: 'v1.5.0' };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
     let instance: DuckDBInstance;
     try {

@@ -23,6 +23,12 @@ export interface IngestedFile extends FileIdentity {
   readonly rejected: number;
 }
 
+function anySet(mask: Uint8Array, rows: number): boolean {
+  const bytes = Math.ceil(rows / 8);
+  for (let i = 0; i < bytes; i++) if (mask[i] !== 0) return true;
+  return false;
+}
+
 const identityKey = (size: number, hash: string): string => `${size}:${hash}`;
 
 export class FlowWriter {
@@ -108,16 +114,23 @@ export class FlowWriter {
     const flows = this.open.get(fileId);
     if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
     if (batch.length === 0) return;
-    const ids = batch.strings.map((s) => this.dictId(s));
-    if (ids.length > 0) {
-      for (const s of DICT_COLUMNS) {
-        const col = batch.data[s.name] as Uint32Array;
-        for (let i = 0; i < batch.length; i++) col[i] = ids[col[i] as number] ?? 0;
-      }
-    }
+    if (batch.strings.length > 0) this.remap(batch);
     if (batch.coreLength > 0) appenders.core.append(batch, fileId, 0, batch.coreLength);
     if (batch.coreLength < batch.length) appenders.wide.append(batch, fileId, batch.coreLength, batch.length);
     this.open.set(fileId, flows + batch.length);
+  }
+
+  /** Batch-local dictionary ids -> store ids, in place; columns NULL in the whole batch are skipped. */
+  private remap(batch: FlowBatch): void {
+    const ids = Uint32Array.from(batch.strings, (s) => this.dictId(s));
+    const n = batch.length;
+    for (const s of DICT_COLUMNS) {
+      const valid = batch.valid[s.name] as Uint8Array;
+      if (!anySet(valid, n)) continue;
+      const col = batch.data[s.name] as Uint32Array;
+      // a NULL slot holds 0, a valid index too: both map through ids[0] harmlessly
+      for (let i = 0; i < n; i++) col[i] = ids[col[i] as number] as number;
+    }
   }
 
   private dictId(s: string): number {
