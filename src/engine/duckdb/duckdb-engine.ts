@@ -59,11 +59,12 @@ export class DuckdbEngine implements Engine {
     }
     const config: Record<string, string> = opts.readOnly
       ? { access_mode: 'READ_ONLY', enable_external_access: 'false', lock_configuration: 'true' }
-      : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows;
-        // 256 MB gave 0.5 GB peak RSS, 128 MB 0.4 GB, neither slower (it spills to a temp file if
-        // ever needed). Free blocks are left in the file either way (2 M flows: 22-97 of ~210; see
-        // docs/specs/ingest.md). Storage version 1.5 turns on newer compression (~2 B/flow less).
-        { preserve_insertion_order: 'false', memory_limit: '128MB', storage_compatibility_version: 'v1.5.0' };
+      : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows,
+        // with 256 MB ~0.5 GB peak RSS and no slower. Appender rows stay uncompressed in the
+        // transaction until commit (DuckDB's optimistic writes do not cover appenders), spilling to
+        // a temp file; 128 MB ran out of pinnable memory on the 10 M demo, whose TGW flows fill the
+        // 67-column wide table. Storage version 1.5 turns on newer compression (~2 B/flow less).
+        { preserve_insertion_order: 'false', memory_limit: '256MB', storage_compatibility_version: 'v1.5.0' };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
     let instance: DuckDBInstance;
     try {
