@@ -20,6 +20,12 @@ export interface Dimension {
   readonly v4?: { readonly where: SqlNode; readonly keys: readonly SqlNode[] };
   /** the shown value, over key columns named by `key(i)` of an aggregated relation */
   display(key: (i: number) => SqlNode): SqlNode;
+  /**
+   * A dimension computed from another's groups (a segment from an address): flows are grouped by
+   * `base` first and each group's keys mapped by `map` to this dimension's one key, so a costly
+   * mapping runs once per group instead of once per flow (`groupAdditive`).
+   */
+  readonly derive?: { readonly base: Dimension; readonly map: (key: (j: number) => SqlNode) => SqlNode };
 }
 
 const EFFECTIVE: Readonly<Record<string, readonly [string, string]>> = {
@@ -108,6 +114,13 @@ export function dimension(name: string): Dimension {
     });
   }
   return ofColumn(c);
+}
+
+/** A dimension by name, or one the caller built (the app's segment dimensions, from a policy). */
+export type DimensionRef = string | Dimension;
+
+export function toDimension(d: DimensionRef): Dimension {
+  return typeof d === 'string' ? dimension(d) : d;
 }
 
 /** Traffic only: NODATA/SKIPDATA records are evidence of coverage, never traffic (rule 7). */

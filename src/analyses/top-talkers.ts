@@ -3,21 +3,22 @@
 
 import { UserError } from '../errors.js';
 import { and, ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
-import { dimension, groupFlows, keyName, TRAFFIC } from './dimensions.js';
+import { type DimensionRef, keyName, TRAFFIC, toDimension } from './dimensions.js';
+import { groupAdditive } from './group-additive.js';
 import { type TimeRange, timePredicate } from './time-range.js';
 
 export type Metric = 'bytes' | 'packets' | 'flows';
 export const METRICS: readonly Metric[] = ['bytes', 'packets', 'flows'];
 
 export interface TopQuery {
-  readonly dimensions: readonly string[];
+  readonly dimensions: readonly DimensionRef[];
   readonly by: Metric;
   readonly where?: SqlNode;
   readonly range?: TimeRange;
   readonly limit: number;
 }
 
-function metricSql(m: Metric): SqlNode {
+export function metricSql(m: Metric): SqlNode {
   switch (m) {
     case 'bytes':
       return sql`sum(${ident('bytes')})`;
@@ -42,14 +43,14 @@ export function topTalkers(q: TopQuery): SqlNode {
       hint: 'e.g. flowsight top src,dstport',
     });
   }
-  const dims = q.dimensions.map(dimension);
+  const dims = q.dimensions.map(toDimension);
   const allKeys = dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j))));
   const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
   const shown = dims.map((d, i) => sql`${d.display((j) => ident('t', keyName(i, j)))} AS ${ident(d.name)}`);
   const nulls = dims.map((d) => sql`NULL AS ${ident(d.name)}`);
   const m = ident(q.by);
   const limit = value(q.limit, 'i64');
-  return sql`WITH ${groupFlows('g', dims, where, sql`${metricSql(q.by)} AS ${m}`)},
+  return sql`WITH ${groupAdditive('g', dims, where, [{ name: q.by, expr: metricSql(q.by) }])},
 t AS (SELECT * FROM g ORDER BY ${m} DESC NULLS LAST, ${join(allKeys)} LIMIT ${limit}),
 total AS (SELECT coalesce(sum(${m}), 0) AS total, count(*) AS groups, (SELECT coalesce(sum(${m}), 0) FROM t) AS shown FROM g)
 SELECT * FROM (

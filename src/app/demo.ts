@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import type { IngestProgress, IngestReport } from '../ingest/index.js';
 import { raw } from '../sql/index.js';
 import { type AppConfig, runIngest } from './app.js';
+import { checkDemo } from './demo-check.js';
 
 export interface DemoRequest {
   readonly out: string;
@@ -34,6 +35,8 @@ export interface DemoResult {
   readonly store: StoreTotals;
   /** differences between the store and truth.json; empty when they agree */
   readonly mismatches: readonly string[];
+  /** examples/platform/policy.yaml checked over the run, and how its findings compare with truth.json */
+  readonly check: Awaited<ReturnType<typeof checkDemo>>;
 }
 
 function sameRun(t: Truth, o: DemoOptions): boolean {
@@ -87,5 +90,6 @@ export async function runDemo(cfg: AppConfig, req: DemoRequest): Promise<DemoRes
   const { truth, reused } = await generateOrReuse(req);
   const report = await runIngest(cfg, { inputs: [join(req.out, 'AWSLogs')], ...(req.onIngest ? { onProgress: req.onIngest } : {}) });
   const store = await storeTotals(cfg.db);
-  return { reused, truth, report, store, mismatches: compare(truth, store) };
+  const check = await checkDemo(cfg.db, truth, (cfg.now ?? (() => new Date()))());
+  return { reused, truth, report, store, mismatches: compare(truth, store), check };
 }

@@ -270,33 +270,28 @@ describe('flowsight top, flows and sql', () => {
   });
 });
 
+/** A small demo, printed without serving the dashboard at the end. */
+const demo = (out: string, seed: string) =>
+  runCli(['demo', '--out', out, '--flows', '60000', '--hours', '4', '--seed', seed, '--no-serve']);
+
 describe('flowsight demo', () => {
   it('generates, ingests and agrees with truth.json; a second run reuses the folder; another seed differs', async () => {
     const out = join(dir, 'demo');
-    const first = await runCli(['demo', '--out', out, '--flows', '60000', '--hours', '4', '--seed', '3']);
+    const first = await demo(out, '3');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^generated \d+ files/m);
     expect(first.stdout).toContain("The store agrees with the generator's truth.json");
     expect(first.stdout).toContain('Top talkers by bytes');
-    const again = await runCli(['demo', '--out', out, '--flows', '60000', '--hours', '4', '--seed', '3']);
+    expect(first.stdout).toContain(`serve --db ${join(out, 'demo.duckdb')}`);
+    const again = await demo(out, '3');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^reused \d+ files/m);
     expect(again.stdout).toContain("The store agrees with the generator's truth.json");
-    const other = await runCli([
-      'demo',
-      '--out',
-      join(dir, 'other'),
-      '--flows',
-      '60000',
-      '--hours',
-      '4',
-      '--seed',
-      '4',
-    ]);
+    const other = await demo(join(dir, 'other'), '4');
     expect(other.code).toBe(0);
     const tops = (s: string) => s.split('Top talkers by bytes')[1]?.split('\n\n')[0];
     expect(tops(other.stdout)).not.toBe(tops(first.stdout));
-    const clash = await runCli(['demo', '--out', out, '--flows', '60000', '--hours', '4', '--seed', '5']);
+    const clash = await demo(out, '5');
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/holds a demo made with other options/);
   });

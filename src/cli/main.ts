@@ -1,11 +1,13 @@
 // The flowsight command line: dispatch to commands, and the one error boundary.
-// Exit codes: 0 ok, 1 a user error (bad input, violations), 2 usage, 70 a bug.
+// Exit codes: 0 ok, 1 a user error (bad input, violations), 2 usage (and a policy that does not load), 70 a bug.
 
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { flowsCommand } from './commands/flows.js';
 import { ingestCommand } from './commands/ingest.js';
+import { serveCommand } from './commands/serve.js';
 import { sqlCommand } from './commands/sql.js';
 import { topCommand } from './commands/top.js';
 import { type Io, processIo } from './io.js';
@@ -20,7 +22,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const cmd of [ingestCommand(io, setExit), sqlCommand(io), topCommand(io), flowsCommand(io), demoCommand(io, setExit)]) {
+  for (const cmd of [ingestCommand(io, setExit), sqlCommand(io), topCommand(io), flowsCommand(io), demoCommand(io, setExit), serveCommand(io), checkCommand(io, setExit)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     cmd.showHelpAfterError('(add --help for usage)');
     p.addCommand(cmd);
@@ -49,7 +51,8 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       io.stderr.write(`error: ${e.message}\n`);
       if (e.at !== undefined && !e.message.includes(e.at)) io.stderr.write(`  at: ${e.at}\n`);
       if (e.hint !== undefined) io.stderr.write(`hint: ${e.hint}\n`);
-      return EXIT.user;
+      // a policy that does not load is like a bad argument: `check` exits 1 only for findings
+      return e.code.startsWith('policy.') ? EXIT.usage : EXIT.user;
     }
     io.stderr.write(`internal error (a bug in flowsight; please report it): ${(e as Error).message}\n`);
     if (args.includes('--debug')) io.stderr.write(`${(e as Error).stack}\n`);

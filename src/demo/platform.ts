@@ -177,6 +177,11 @@ export function memberTiers(cidr: string): Readonly<Record<Tier, readonly string
   };
 }
 
+/** The Linux bastion of a member VPC: the first usable address of its first private subnet (AWS keeps .0-.3). */
+export function memberBastion(cidr: string): string {
+  return ipText(block(cidr)[0] + 4);
+}
+
 /** Segment name -> CIDRs for everything the demo declares (the internet is the catch-all 0.0.0.0/0). */
 export function platformSegments(): Readonly<Record<string, readonly string[]>> {
   const out: Record<string, readonly string[]> = {};

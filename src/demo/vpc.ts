@@ -10,6 +10,7 @@ import {
   ipNum,
   ipText,
   type MemberPlan,
+  memberBastion,
   memberTiers,
   TIERS,
   type Tier,
@@ -104,6 +105,8 @@ export function buildMember(rng: Rng, plan: MemberPlan, acct: string, log: FlowL
   const sub = {} as Record<Tier, { id: string; cidr: string }[]>;
   for (const t of TIERS) sub[t] = tiers[t].map((cidr) => ({ id: `subnet-${rng.hex(17)}`, cidr }));
   const at = (t: Tier, az: number) => sub[t][az] as { id: string; cidr: string };
+  // the bastion sits at a fixed address (policies name it) and is placed first so no host takes it
+  addEni(rng, b, 'bastion', 0, at('private', 0), { ip: memberBastion(plan.cidr), port: 22, alwaysOn: false });
   const apps = plan.env === 'sandbox' ? rng.int(2, 4) : rng.int(4, 14);
   for (let i = 0; i < apps; i++) {
     const az = i % 3;
@@ -112,7 +115,6 @@ export function buildMember(rng: Rng, plan: MemberPlan, acct: string, log: FlowL
       alwaysOn: i === 0 || rng.chance(0.2),
     });
   }
-  addEni(rng, b, 'bastion', 0, at('private', 0), { port: 22, alwaysOn: false });
   const dbs = rng.int(2, 5);
   for (let i = 0; i < dbs; i++) {
     // the first database is always an Oracle one: every BU here runs one (violation #1 targets it)

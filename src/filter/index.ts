@@ -8,7 +8,7 @@ import { parseFilter } from './parser.js';
 
 export type { CompareOp, FieldValue, FilterExpr, FilterKind, PortRange, Side } from './ast.js';
 export { type CompileOptions, compileFilter } from './compile.js';
-export { FILTER_FIELDS, FILTER_KEYWORDS } from './fields.js';
+export { FILTER_FIELDS, FILTER_KEYWORDS, suggest } from './fields.js';
 export { parseFilter } from './parser.js';
 
 /** Parses and compiles in one step: `TRUE` for an empty filter. Throws UserError('filter.invalid'). */

@@ -33,12 +33,32 @@ export interface Column {
   readonly description: string;
 }
 
-type Def = readonly [aws: string, type: FieldType, version: number, kinds: 'vpc' | 'tgw' | 'both', description: string, values?: readonly string[]];
+type Def = readonly [
+  aws: string,
+  type: FieldType,
+  version: number,
+  kinds: 'vpc' | 'tgw' | 'both',
+  description: string,
+  values?: readonly string[],
+];
 
 const DEFS: readonly Def[] = [
   ['version', 'u8', 2, 'both', 'flow-log version: the highest version among the chosen fields'],
-  ['resource-type', 'enum', 2, 'tgw', 'TGW resource the record is about', ['TransitGateway', 'TransitGatewayAttachment']],
-  ['account-id', 'string', 2, 'both', 'AWS account that owns the interface or transit gateway (12 digits, kept as text)'],
+  [
+    'resource-type',
+    'enum',
+    2,
+    'tgw',
+    'TGW resource the record is about',
+    ['TransitGateway', 'TransitGatewayAttachment'],
+  ],
+  [
+    'account-id',
+    'string',
+    2,
+    'both',
+    'AWS account that owns the interface or transit gateway (12 digits, kept as text)',
+  ],
   ['tgw-id', 'string', 2, 'tgw', 'transit gateway id'],
   ['tgw-attachment-id', 'string', 2, 'tgw', 'transit gateway attachment id'],
   ['tgw-src-vpc-account-id', 'string', 2, 'tgw', 'account of the source VPC'],
@@ -53,8 +73,20 @@ const DEFS: readonly Def[] = [
   ['tgw-dst-az-id', 'string', 2, 'tgw', 'destination availability zone id'],
   ['tgw-pair-attachment-id', 'string', 2, 'tgw', 'the other attachment of the flow'],
   ['interface-id', 'string', 2, 'vpc', 'network interface (ENI) the record was captured on'],
-  ['srcaddr', 'ip', 2, 'both', "source address: the interface's primary address on its side (see pkt-srcaddr)"],
-  ['dstaddr', 'ip', 2, 'both', "destination address: the interface's primary address on its side (see pkt-dstaddr)"],
+  [
+    'srcaddr',
+    'ip',
+    2,
+    'both',
+    "source address: the interface's primary address on its side (see pkt-srcaddr)",
+  ],
+  [
+    'dstaddr',
+    'ip',
+    2,
+    'both',
+    "destination address: the interface's primary address on its side (see pkt-dstaddr)",
+  ],
   ['srcport', 'u16', 2, 'both', 'source port (0 for ICMP)'],
   ['dstport', 'u16', 2, 'both', 'destination port (0 for ICMP)'],
   ['protocol', 'u8', 2, 'both', 'IANA protocol number: 1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6'],
@@ -62,8 +94,22 @@ const DEFS: readonly Def[] = [
   ['bytes', 'i64', 2, 'both', 'bytes in the interval'],
   ['start', 'time', 2, 'both', 'first packet of the interval (UTC); the canonical event time'],
   ['end', 'time', 2, 'both', 'last packet of the interval (UTC)'],
-  ['action', 'enum', 2, 'vpc', 'ACCEPT or REJECT (security group or network ACL); NULL for TGW and NODATA/SKIPDATA', ['ACCEPT', 'REJECT']],
-  ['log-status', 'enum', 2, 'both', 'OK, NODATA (no traffic) or SKIPDATA (records lost)', ['OK', 'NODATA', 'SKIPDATA']],
+  [
+    'action',
+    'enum',
+    2,
+    'vpc',
+    'ACCEPT or REJECT (security group or network ACL); NULL for TGW and NODATA/SKIPDATA',
+    ['ACCEPT', 'REJECT'],
+  ],
+  [
+    'log-status',
+    'enum',
+    2,
+    'both',
+    'OK, NODATA (no traffic) or SKIPDATA (records lost)',
+    ['OK', 'NODATA', 'SKIPDATA'],
+  ],
   ['vpc-id', 'string', 3, 'vpc', 'VPC of the interface'],
   ['subnet-id', 'string', 3, 'vpc', 'subnet of the interface'],
   ['instance-id', 'string', 3, 'vpc', 'instance of the interface (NULL for requester-managed interfaces)'],
@@ -78,7 +124,13 @@ const DEFS: readonly Def[] = [
   ['pkt-src-aws-service', 'string', 5, 'both', 'AWS service of pkt-srcaddr (S3, EC2, ...)'],
   ['pkt-dst-aws-service', 'string', 5, 'both', 'AWS service of pkt-dstaddr'],
   ['flow-direction', 'enum', 5, 'both', 'relative to the capturing interface', ['ingress', 'egress']],
-  ['traffic-path', 'u8', 5, 'vpc', 'egress path: 1 same VPC, 2 IGW/gateway endpoint, 3 VGW, 4 intra-region peering, 5 inter-region peering, 6 local gateway, 7 gateway endpoint (Nitro), 8 IGW (Nitro)'],
+  [
+    'traffic-path',
+    'u8',
+    5,
+    'vpc',
+    'egress path: 1 same VPC, 2 IGW/gateway endpoint, 3 VGW, 4 intra-region peering, 5 inter-region peering, 6 local gateway, 7 gateway endpoint (Nitro), 8 IGW (Nitro)',
+  ],
   ['packets-lost-no-route', 'i64', 2, 'tgw', 'packets dropped by the TGW: no route'],
   ['packets-lost-blackhole', 'i64', 2, 'tgw', 'packets dropped by the TGW: blackhole route'],
   ['packets-lost-mtu-exceeded', 'i64', 2, 'tgw', 'packets dropped by the TGW: MTU exceeded'],
@@ -131,7 +183,9 @@ export function columnBySql(name: string): Column | undefined {
 
 /** The default (version 2) VPC format, in its fixed order. */
 export const DEFAULT_VPC_FORMAT: readonly string[] = Object.freeze(
-  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(' '),
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'.split(
+    ' ',
+  ),
 );
 
 /** The default Transit Gateway format (36 fields), in its fixed order. */

@@ -124,7 +124,8 @@ export function parseCidr(text: string): Cidr | { error: string } {
   let prefix = bits;
   if (slash >= 0) {
     const p = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p) || Number(p) > bits) return { error: `'/${p}' is not a prefix length from 0 to ${bits}` };
+    if (!/^\d{1,3}$/.test(p) || Number(p) > bits)
+      return { error: `'/${p}' is not a prefix length from 0 to ${bits}` };
     prefix = Number(p);
   }
   const hostBits = BigInt(bits - prefix);

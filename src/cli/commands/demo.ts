@@ -1,12 +1,17 @@
 // flowsight demo: generate realistic flow logs for a real platform (the MoJ Modernisation
 // Platform), ingest them, print top talkers and rejected traffic, and check the totals.
 
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
-import { runDemo, runTop } from '../../app/index.js';
+import { EXAMPLE_POLICY, runDemo, runTop } from '../../app/index.js';
 import { UserError } from '../../errors.js';
+import { demoCheckText } from '../check-output.js';
 import type { Io } from '../io.js';
 import { count, humanBytes, renderRows } from '../output.js';
+import { serveDashboard } from './serve.js';
+
+/** Where the demo serves the dashboard; any free port when it is taken. */
+const DEMO_PORT = 8080;
 
 function int(text: string, flag: string, min: number): number {
   if (!/^-?\d+$/.test(text) || Number(text) < min) {
@@ -23,7 +28,8 @@ export function demoCommand(io: Io, setExit: (code: number) => void): Command {
     .option('--hours <n>', 'hours of traffic', '24')
     .option('--flows <n>', 'about how many flow records', '1000000')
     .option('--seed <n>', 'the random seed: another seed, other traffic with the same kinds of violations', '1')
-    .action(async (opts: { out: string; db?: string; hours: string; flows: string; seed: string }) => {
+    .option('--no-serve', 'stop after printing, without serving the dashboard')
+    .action(async (opts: { out: string; db?: string; hours: string; flows: string; seed: string; serve: boolean }) => {
       const options = { seed: int(opts.seed, '--seed', -(2 ** 31)), hours: int(opts.hours, '--hours', 2), flows: int(opts.flows, '--flows', 1000) };
       const db = opts.db ?? join(opts.out, 'demo.duckdb');
       const started = Date.now();
@@ -48,7 +54,15 @@ export function demoCommand(io: Io, setExit: (code: number) => void): Command {
         setExit(1);
         io.stdout.write(`The store does NOT agree with truth.json:\n${r.mismatches.map((m) => `  ${m}`).join('\n')}\n`);
       }
-      io.stdout.write(`\nTry next:\n  node bin/flowsight.js top dst,dstport --db ${db} --filter "action reject"\n  node bin/flowsight.js flows --db ${db} --filter "dst port 3389" --limit 10\n  node bin/flowsight.js sql "SELECT kind, count(*), sum(bytes) FROM flows GROUP BY kind" --db ${db}\n`);
+      io.stdout.write(demoCheckText(r.check));
+      if (!r.check.comparison.agrees) setExit(1);
+      io.stdout.write(`\nTry next:\n  node bin/flowsight.js top dst,dstport --db ${db} --filter "action reject"\n  node bin/flowsight.js flows --db ${db} --filter "dst port 3389" --limit 10\n  node bin/flowsight.js sql "SELECT kind, count(*), sum(bytes) FROM flows GROUP BY kind" --db ${db}\n  node bin/flowsight.js check --policy ${relative(process.cwd(), EXAMPLE_POLICY)} --db ${db}\n`);
+      if (!opts.serve) {
+        io.stdout.write(`  node bin/flowsight.js serve --db ${db} --policy ${relative(process.cwd(), EXAMPLE_POLICY)}    # the dashboard\n`);
+        return;
+      }
+      io.stdout.write('\nThe dashboard, over this demo (Ctrl-C to stop):\n');
+      await serveDashboard(io, { db, policy: EXAMPLE_POLICY, host: '127.0.0.1', port: DEMO_PORT, anyPort: true });
     });
 }
 

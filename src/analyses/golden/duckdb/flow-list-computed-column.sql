@@ -1,0 +1,3 @@
+WITH m AS (SELECT * FROM "flow_store" WHERE TRUE ORDER BY "start", "file_id", "interface_id", "tgw_attachment_id", "srcaddr_v4", "srcaddr_v6", "dstaddr_v4", "dstaddr_v6", "srcport", "dstport", "protocol", "bytes", "packets", "action", "log_status" LIMIT CAST($1 AS BIGINT) OFFSET CAST($2 AS BIGINT))
+SELECT make_timestamp(CAST("m"."start" AS BIGINT) * 1000000) AS "start", coalesce(fs_ipv4_text("m"."srcaddr_v4"), fs_ipv6_text("m"."srcaddr_v6")) AS "srcaddr", ("srcaddr_v4" // 256) AS "src_net" FROM m ORDER BY "m"."start", "m"."file_id", "m"."interface_id", "m"."tgw_attachment_id", "m"."srcaddr_v4", "m"."srcaddr_v6", "m"."dstaddr_v4", "m"."dstaddr_v6", "m"."srcport", "m"."dstport", "m"."protocol", "m"."bytes", "m"."packets", "m"."action", "m"."log_status"
+-- params: [10,0]

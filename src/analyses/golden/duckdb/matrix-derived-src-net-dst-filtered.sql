@@ -1,0 +1,9 @@
+WITH "f" AS NOT MATERIALIZED (SELECT * FROM "flow_store" WHERE ("log_status" = 'OK' AND "action" = CAST($1 AS VARCHAR))),
+"g_base" AS (
+  SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", coalesce("pkt_dstaddr_v4", "dstaddr_v4") AS "k1_0", CAST(NULL AS UHUGEINT) AS "k1_1", count(*) AS "flows", sum("bytes") AS "bytes", count(*) FILTER (WHERE "action" = 'ACCEPT') AS "accepted", count(*) FILTER (WHERE "action" = 'REJECT') AS "rejected" FROM "f" WHERE (("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) AND ("pkt_dstaddr_v6" IS NULL AND ("pkt_dstaddr_v4" IS NOT NULL OR "dstaddr_v6" IS NULL))) GROUP BY ALL
+  UNION ALL
+  SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", coalesce("pkt_dstaddr_v4", CASE WHEN "pkt_dstaddr_v6" IS NULL THEN "dstaddr_v4" END) AS "k1_0", coalesce("pkt_dstaddr_v6", CASE WHEN "pkt_dstaddr_v4" IS NULL THEN "dstaddr_v6" END) AS "k1_1", count(*) AS "flows", sum("bytes") AS "bytes", count(*) FILTER (WHERE "action" = 'ACCEPT') AS "accepted", count(*) FILTER (WHERE "action" = 'REJECT') AS "rejected" FROM "f" WHERE NOT (("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) AND ("pkt_dstaddr_v6" IS NULL AND ("pkt_dstaddr_v4" IS NOT NULL OR "dstaddr_v6" IS NULL))) GROUP BY ALL
+),
+"g" AS (SELECT ("k0_0" // 256) AS "k0_0", "k1_0", "k1_1", sum("flows") AS "flows", sum("bytes") AS "bytes", sum("accepted") AS "accepted", sum("rejected") AS "rejected" FROM "g_base" GROUP BY ALL)
+SELECT "g"."k0_0" AS "from", coalesce(fs_ipv4_text("g"."k1_0"), fs_ipv6_text("g"."k1_1")) AS "to", flows, bytes, accepted, rejected FROM g ORDER BY bytes DESC NULLS LAST, "from", "to"
+-- params: ["REJECT"]

@@ -1,0 +1,3 @@
+WITH "g" AS (SELECT "vpc_id" AS "k0_0", "dstport" AS "k1_0", count(*) AS "flows", sum("bytes") AS "bytes", count(*) FILTER (WHERE "action" = 'ACCEPT') AS "accepted", count(*) FILTER (WHERE "action" = 'REJECT') AS "rejected" FROM "flow_store" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER)) GROUP BY ALL)
+SELECT (SELECT value FROM "flow_dict" WHERE id = "g"."k0_0") AS "from", "g"."k1_0" AS "to", flows, bytes, accepted, rejected FROM g ORDER BY bytes DESC NULLS LAST, "from", "to"
+-- params: [1795910400,1795996800]

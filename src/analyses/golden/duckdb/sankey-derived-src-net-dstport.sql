@@ -1,0 +1,12 @@
+WITH "f" AS NOT MATERIALIZED (SELECT * FROM "flow_store" WHERE "log_status" = 'OK'),
+"g_base" AS (
+  SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", count(*) AS "flows" FROM "f" WHERE ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) GROUP BY ALL
+  UNION ALL
+  SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", "dstport" AS "k1_0", count(*) AS "flows" FROM "f" WHERE NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) GROUP BY ALL
+),
+"g" AS (SELECT ("k0_0" // 256) AS "k0_0", "k1_0", sum("flows") AS "flows" FROM "g_base" GROUP BY ALL),
+"t0" AS (SELECT "k0_0", true AS hit FROM g GROUP BY "k0_0" ORDER BY sum("flows") DESC NULLS LAST, "k0_0" LIMIT CAST($1 AS BIGINT)),
+"t1" AS (SELECT "k1_0", true AS hit FROM g GROUP BY "k1_0" ORDER BY sum("flows") DESC NULLS LAST, "k1_0" LIMIT CAST($2 AS BIGINT)),
+p AS (SELECT "t0"."hit" AS "h0", "t0"."k0_0", "t1"."hit" AS "h1", "t1"."k1_0", sum(g."flows") AS "flows" FROM g LEFT JOIN "t0" ON g."k0_0" IS NOT DISTINCT FROM "t0"."k0_0" LEFT JOIN "t1" ON g."k1_0" IS NOT DISTINCT FROM "t1"."k1_0" GROUP BY ALL)
+SELECT "p"."k0_0" AS "src_net", p."h0" IS NULL AS "src_net_other", "p"."k1_0" AS "dstport", p."h1" IS NULL AS "dstport_other", p."flows" FROM p ORDER BY p."flows" DESC NULLS LAST, p."k0_0", p."k1_0"
+-- params: [10,10]

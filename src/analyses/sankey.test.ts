@@ -1,0 +1,62 @@
+// sankey on hand-made flows: each dimension keeps its own top-N and folds the rest into "other";
+// the paths add up to the total.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOWS } from '../../test/support/test-flows.js';
+import { createTestStore, type TestStore } from '../../test/support/test-store.js';
+import { PARAM_TYPES } from '../engine/index.js';
+import { duckdbDialect, render, type SqlNode } from '../sql/index.js';
+import { sankey, totals } from './index.js';
+
+let store: TestStore;
+beforeAll(async () => {
+  store = await createTestStore();
+  await store.load(FLOWS);
+});
+afterAll(() => store.close());
+
+async function rows(node: SqlNode): Promise<Record<string, unknown>[]> {
+  const { text, params, types } = render(node, duckdbDialect);
+  const bound = types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
+  return (await store.connection.runAndReadAll(text, params as never, bound as never)).getRowObjectsJS();
+}
+
+describe('sankey', () => {
+  it('adds flows up per path, biggest first', async () => {
+    const r = await rows(sankey({ dimensions: ['vpc_id', 'action'], by: 'flows', limit: 10 }));
+    expect(r[0]).toEqual({
+      vpc_id: 'vpc-0abc',
+      vpc_id_other: false,
+      action: 'ACCEPT',
+      action_other: false,
+      flows: 4n,
+    });
+    const [total] = await rows(totals({}));
+    expect(r.reduce((s, x) => s + Number(x.flows), 0)).toBe(Number(total?.flows));
+  });
+
+  it("folds the values outside each dimension's top-N into other, separately per dimension", async () => {
+    const r = await rows(sankey({ dimensions: ['vpc_id', 'dstport'], by: 'bytes', limit: 1 }));
+    // the biggest VPC by bytes is vpc-0abc (the NAT flow), the biggest port 443
+    expect(r.filter((x) => x.vpc_id_other === false).every((x) => x.vpc_id === 'vpc-0abc')).toBe(true);
+    expect(r.filter((x) => x.dstport_other === false).every((x) => x.dstport === 443)).toBe(true);
+    // no other VPC sent to 443: three paths, the last through other -> other
+    expect(
+      r.map((x) => [x.vpc_id_other ? 'other' : x.vpc_id, x.dstport_other ? 'other' : x.dstport]),
+    ).toEqual([
+      ['vpc-0abc', 443],
+      ['other', 'other'],
+      ['vpc-0abc', 'other'],
+    ]);
+    expect(r.find((x) => x.vpc_id_other === true)?.vpc_id).toBeNull();
+  });
+
+  it.each([[['src']], [['src', 'dst', 'dstport', 'srcport', 'action']], [['src', 'src']]])(
+    'refuses %j: a sankey needs 2 to 4 different dimensions',
+    (dims) => {
+      expect(() => sankey({ dimensions: dims, by: 'flows', limit: 5 })).toThrow(
+        /2 to 4 different dimensions/,
+      );
+    },
+  );
+});

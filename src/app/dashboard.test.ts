@@ -1,0 +1,109 @@
+// The dashboard with the example policy on the run's demo store: segment dimensions (derived from
+// address groups) agree with the policy's own per-flow segment expression, the matrix is coloured
+// by what the check found, and findings carry filters that select their flows.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { topTalkers } from '../analyses/index.js';
+import type { Truth } from '../demo/index.js';
+import { DuckdbEngine } from '../engine/index.js';
+import { segmentExpr } from '../policy/index.js';
+import { loadPolicy } from './check.js';
+import { type Dashboard, openDashboard } from './index.js';
+
+const POLICY = resolve(import.meta.dirname, '../../examples/platform/policy.yaml');
+const range = { last: '24h' } as const;
+let d: Dashboard;
+beforeAll(async () => {
+  d = await openDashboard({
+    db: inject('demoDb'),
+    policy: POLICY,
+    now: () => new Date('2026-12-01T00:00:00Z'),
+  });
+});
+afterAll(() => d.close());
+
+describe('the dashboard with a policy', () => {
+  it('offers segment dimensions and columns, and names the policy', () => {
+    const m = d.meta();
+    expect(m.policy?.segments).toContain('laa-production/private');
+    expect(m.dimensions.slice(0, 2)).toEqual(['src_segment', 'dst_segment']);
+    expect(m.overviewTop).toEqual(['src_segment', 'dst_segment', 'dstport']);
+    expect(m.defaultColumns).toEqual(expect.arrayContaining(['src_segment', 'dst_segment']));
+  });
+
+  it('groups by segment exactly as the policy assigns each flow (derived from address groups)', async () => {
+    const o = await d.overview({
+      range,
+      dimension: 'action',
+      by: 'bytes',
+      limit: 5,
+      top: d.meta().overviewTop,
+    });
+    const shown = o.top.find((t) => t.dimension === 'src_segment')?.rows.filter((r) => !r.other);
+    const engine = await DuckdbEngine.open({ path: inject('demoDb'), readOnly: true });
+    try {
+      const perFlow = {
+        name: 'seg',
+        keys: [segmentExpr(loadPolicy(POLICY), 'src')],
+        display: (k: (i: number) => never) => k(0),
+      };
+      const want = await engine.query(topTalkers({ dimensions: [perFlow], by: 'bytes', limit: 10 }));
+      expect(shown?.map((r) => [r.label, r.value])).toEqual(
+        want.rows.filter((r) => r.other === false).map((r) => [r.seg, Number(r.bytes)]),
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('colours the matrix by the check: the planted east-west pair is a violation, scanner RDP a blocked attempt, the deciding rule first', async () => {
+    const m = await d.matrix({ range, by: 'bytes', level: 'segment' });
+    const cell = (from: string, to: string) => m.cells.find((c) => c.from === from && c.to === to);
+    expect(cell('laa-production/private', 'hmpps-production/data')).toMatchObject({
+      verdict: 'violation',
+      policy: 'denied',
+      rules: expect.arrayContaining(['east-west']),
+    });
+    expect(cell('laa-production/private', 'hmpps-production/data')?.rules[0]).toBe('east-west');
+    expect(m.cells.filter((c) => c.verdict === 'violation')).toHaveLength(1);
+    expect(m.cells.some((c) => c.verdict === 'blocked' && c.from === 'internet')).toBe(true);
+    const top = await d.matrix({ range, by: 'flows', level: 'top' });
+    expect(top.cells.find((c) => c.from === 'laa-production' && c.to === 'hmpps-production')?.verdict).toBe(
+      'violation',
+    );
+    expect(top.from.length).toBeLessThan(m.from.length);
+  });
+
+  it("lists the generator's planted findings; a violation's explore filter selects its connection's flows", async () => {
+    const truth = JSON.parse(readFileSync(join(inject('demoDir'), 'truth.json'), 'utf8')) as Truth;
+    const f = await d.findings({ range });
+    for (const v of truth.violations)
+      expect(Object.keys(f.summary)).toContain(v.kind === 'missing' ? 'health' : v.kind);
+    const violation = f.findings.find((x) => x.kind === 'violation');
+    expect(violation?.explore?.filter).toMatch(
+      /^proto tcp and \(\(src host .* and dst port 1521\) or \(.* and src port 1521\)\)$/,
+    );
+    const { filter, since, until } = violation?.explore ?? { filter: '', since: 0, until: 0 };
+    const flows = await d.flows({
+      range: { since, until },
+      filter,
+      columns: ['srcport', 'dstport', 'src_segment', 'dst_segment'],
+      limit: 1000,
+      offset: 0,
+    });
+    expect(flows.rows.length).toBeGreaterThan(0);
+    for (const [sp, dp, s, t] of flows.rows) {
+      expect(sp === 1521 || dp === 1521).toBe(true);
+      expect([s, t].sort()).toEqual(['hmpps-production/data', 'laa-production/private']);
+    }
+  });
+
+  it('judges silences only where the store has data: the 20 h before a 4 h store are no finding', async () => {
+    const f = await d.findings({ range });
+    const stopped = f.findings.filter((x) => x.kind === 'stopped');
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]?.rule).toBe('production-attachments');
+  });
+});

@@ -1,0 +1,169 @@
+// The check as a short sequence of queries, and the one function that runs them in order with
+// a query runner the caller passes in (the app's engine): the extent of the range; one pass
+// over every flow into a temporary table of groups; the address map and the classified groups;
+// then each kind of finding from those tables (and narrow passes for blocked attempts, TGW loss
+// and evidence); then the dictionary text of the evidence.
+
+import { STORE } from '../flow/index.js';
+import { ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
+import {
+  DROPPED_TABLE,
+  droppedConnectionsSql,
+  droppedPortsSql,
+  droppedSql,
+  tgwLossSql,
+} from './check-builtin.js';
+import { type CheckResult, checkResult } from './check-result.js';
+import { ruleEvidenceSql, ruleFindingsSql } from './check-rules.js';
+import { type Bounds, expectationsSql, healthSql } from './check-silence.js';
+import {
+  minutesOf,
+  optionalKeys,
+  SETS,
+  STAGE_TABLE,
+  type StageShape,
+  stageSql,
+  timeWhere,
+} from './check-stage.js';
+import { classifiedTrafficSql, TRAFFIC_TABLE } from './classify-groups.js';
+import type { FindingKind } from './finding.js';
+import type { Policy } from './model.js';
+import { dictionaryIds, num, type Row } from './result-rows.js';
+import { ADDRESS_TABLES, addressTableSql } from './segment-sql.js';
+
+export interface CheckRequest {
+  /** epoch seconds, inclusive; default: the first flow in the store */
+  readonly since?: number;
+  /** epoch seconds, exclusive; default: the last flow in the store (silences are judged up to it) */
+  readonly until?: number;
+  /** the clock, epoch seconds: which exceptions have expired by now */
+  readonly now: number;
+  /** finding kinds that fail the check (default: all but blocked) */
+  readonly failOn?: readonly FindingKind[];
+}
+
+/** What the queries after the extent depend on: the stretch judged and the stage's shape. */
+export type Plan = Bounds & StageShape;
+
+export interface CheckQueries {
+  /** flows, records, IPv6 flows, first start and last end in the range */
+  readonly extent: SqlNode;
+  /** the one pass over every flow: creates the stage table */
+  stage(p: Plan): SqlNode;
+  /** the address map (after the stage), then the classified traffic groups */
+  classify(p: Plan): readonly SqlNode[];
+  /** rule violations and blocked attempts (per source), from the classified groups */
+  readonly rules: SqlNode;
+  /** their evidence: a narrow pass over the flows on their ports */
+  evidence(ruleRows: readonly Row[]): SqlNode | null;
+  expectations(p: Plan): SqlNode | null;
+  health(p: Plan): SqlNode | null;
+  /** connections with unanswered SYNs (a temporary table), their ports, then their flows */
+  readonly droppedConnections: SqlNode;
+  readonly droppedPorts: SqlNode;
+  dropped(p: Plan, ports: readonly number[]): SqlNode | null;
+  readonly tgwLoss: SqlNode;
+  dictionary(ids: readonly number[]): SqlNode | null;
+  readonly cleanup: readonly SqlNode[];
+}
+
+/** The address map's addresses: every address of the traffic groups (all judged flows) and of the interfaces. */
+function addressesSql(
+  policy: Policy,
+  range: { since?: number; until?: number },
+  p: Plan,
+  family: 'v4' | 'v6',
+): SqlNode {
+  const stage = (set: number, col: string) =>
+    sql`SELECT ${raw(col)} AS a FROM ${ident(STAGE_TABLE)} WHERE grouping = ${raw(String(set))}`;
+  const f = family.slice(1);
+  const hop = optionalKeys(policy, range).hop ? [`h${f}`] : [];
+  const grouped =
+    p.v6 || family === 'v4' ? [`s${f}`, `d${f}`, ...hop].map((c) => stage(SETS.traffic, c)) : [];
+  return addressTableSql(policy, family, join([...grouped, stage(SETS.interfaces, `cap${f}`)], '\nUNION\n'));
+}
+
+export function checkQueries(policy: Policy, req: CheckRequest): CheckQueries {
+  const range = {
+    ...(req.since === undefined ? {} : { since: req.since }),
+    ...(req.until === undefined ? {} : { until: req.until }),
+  };
+  const v6 = raw(
+    'srcaddr_v6 IS NOT NULL OR dstaddr_v6 IS NOT NULL OR pkt_srcaddr_v6 IS NOT NULL OR pkt_dstaddr_v6 IS NOT NULL',
+  );
+  return {
+    extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records, count(*) FILTER (WHERE ${v6}) AS v6,
+  min(start) AS t_first, max("end") AS t_last FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+    stage: (p) => stageSql(policy, range, p),
+    classify: (p) => [
+      addressesSql(policy, range, p, 'v4'),
+      addressesSql(policy, range, p, 'v6'),
+      classifiedTrafficSql(policy, range, p),
+    ],
+    rules: ruleFindingsSql(policy, range),
+    evidence: (rows) => ruleEvidenceSql(policy, range, rows),
+    expectations: (p) => expectationsSql(policy, p),
+    health: (p) => healthSql(policy, p),
+    droppedConnections: droppedConnectionsSql(),
+    droppedPorts: droppedPortsSql(),
+    dropped: (p, ports) => droppedSql(policy, range, p.minutes, ports),
+    tgwLoss: tgwLossSql(policy, range),
+    dictionary: (ids) =>
+      ids.length === 0
+        ? null
+        : sql`SELECT id, value FROM ${ident(STORE.dict)} WHERE id IN (${join(ids.map((i) => value(i, 'u32')))})`,
+    cleanup: [STAGE_TABLE, TRAFFIC_TABLE, DROPPED_TABLE, ...Object.values(ADDRESS_TABLES)].map(
+      (t) => sql`DROP TABLE IF EXISTS ${ident(t)}`,
+    ),
+  };
+}
+
+/** Runs one query; the caller's engine. */
+export type RunQuery = (node: SqlNode) => Promise<readonly Row[]>;
+
+const orNone = async (run: RunQuery, node: SqlNode | null): Promise<readonly Row[]> =>
+  node === null ? [] : run(node);
+
+function planOf(req: CheckRequest, extent: Row): Plan {
+  const at = (v: unknown) => (v === null || v === undefined ? undefined : num(v));
+  const start = req.since ?? at(extent.t_first) ?? req.now;
+  const horizon = Math.max(start, req.until ?? at(extent.t_last) ?? start);
+  return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0 };
+}
+
+/** Runs the check's queries in order on `run` and assembles the findings. */
+export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQuery): Promise<CheckResult> {
+  const q = checkQueries(policy, req);
+  const extent = (await run(q.extent))[0] ?? {};
+  const plan = planOf(req, extent);
+  try {
+    await run(q.stage(plan));
+    for (const node of q.classify(plan)) await run(node);
+    const rules = await run(q.rules);
+    const evidence = await orNone(run, q.evidence(rules));
+    const expectations = await orNone(run, q.expectations(plan));
+    const health = await orNone(run, q.health(plan));
+    await run(q.droppedConnections);
+    const ports = (await run(q.droppedPorts)).map((r) => num(r.port));
+    const dropped = await orNone(run, q.dropped(plan, ports));
+    const tgwLoss = await run(q.tgwLoss);
+    const ids = dictionaryIds(
+      [...evidence, ...dropped, ...tgwLoss].map((r) => r.ev),
+      tgwLoss.map((r) => r.tgw_attachment_id),
+    );
+    const dictionary = await orNone(run, q.dictionary(ids));
+    return checkResult(policy, req, {
+      extent,
+      bounds: plan,
+      rules,
+      evidence,
+      expectations,
+      health,
+      dropped,
+      tgwLoss,
+      dictionary,
+    });
+  } finally {
+    for (const node of q.cleanup) await run(node);
+  }
+}

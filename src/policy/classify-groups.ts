@@ -1,0 +1,72 @@
+// The stage's traffic groups classified, once, into a temporary table: the same columns
+// classify-ctes.ts gives single flows (cseg/vseg, ctop/vtop, port, protocol, cls, hop/hoptop,
+// direct, xmask), computed per group of flows that share every input. The packed key is
+// unpacked, the address map gives each address's leaf, and the id claims that held for the
+// group's flows (kept as bits) apply without the flows.
+
+import { ident, join, raw, type SqlNode, sql } from '../sql/index.js';
+import { PK, SETS, STAGE_TABLE, type StageShape, trafficKey } from './check-stage.js';
+import { CLS } from './classify-sql.js';
+import { compiled, RANKED } from './compiled.js';
+import type { Policy } from './model.js';
+import type { CheckRange } from './rules-sql.js';
+import { ADDRESS_TABLES, topSql } from './segment-sql.js';
+
+export const TRAFFIC_TABLE = 'fs_check_traffic';
+
+const PREFIXES = ['s', 'd', 'h'] as const;
+type Prefix = (typeof PREFIXES)[number];
+
+const flag = (b: number): SqlNode => raw(`((pk >> ${b}) & 1) = 1`);
+const n = (x: number): SqlNode => raw(String(x));
+
+/** The packed key's fields, and NULL or 0 for the optional keys the stage left out. */
+function unpacked(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
+  const key = new Set(trafficKey(policy, range, shape));
+  const or = (name: string, dflt: string) => raw(key.has(name) ? name : `${dflt} AS ${name}`);
+  return sql`${join(['s4', 'd4', 'action'].map((k) => raw(k)))}, ${join([or('s6', 'CAST(NULL AS UHUGEINT)'), or('d6', 'CAST(NULL AS UHUGEINT)')])},
+  ${or('h4', 'CAST(NULL AS UINTEGER)')}, ${or('h6', 'CAST(NULL AS UHUGEINT)')}, ${or('xmask', 'CAST(0 AS BIGINT)')},
+  ${or('sclaims', '0')}, ${or('dclaims', '0')}, ${or('hclaims', '0')},
+  CASE WHEN ${flag(PK.portNull)} THEN NULL ELSE CAST(pk & 65535 AS USMALLINT) END AS port,
+  CASE WHEN ${flag(PK.protocolNull)} THEN NULL ELSE CAST((pk >> ${raw(String(PK.protocol))}) & 255 AS UTINYINT) END AS protocol,
+  ${flag(PK.reply)} AS reply, CASE WHEN ${flag(PK.tgw)} THEN 'tgw' ELSE 'vpc' END AS kind, ${flag(PK.fwd)} AS fwd, ${flag(PK.direct)} AS direct,
+  ${flag(PK.synOnly)} AS synonly, pk >> ${raw(String(PK.big))} AS big, flows, bytes, t_first, t_last, slots,
+  CASE WHEN action = 'ACCEPT' THEN ${n(CLS.pass)} WHEN action = 'REJECT' THEN ${n(CLS.reject)}
+    WHEN ${flag(PK.tgw)} THEN (CASE WHEN ${flag(PK.allLost)} THEN ${n(CLS.lost)} ELSE ${n(CLS.pass)} END) END AS cls`;
+}
+
+/** A leaf with the group's claim bits applied: the most specific of the address's segment and the claims that held. */
+function codeSql(policy: Policy, p: Prefix): SqlNode {
+  const claims = compiled(policy).claims;
+  if (claims.length === 0) return raw(`${p}l`);
+  const parts = claims.map((k, j) =>
+    raw(`CASE WHEN (${p}claims >> ${j}) & 1 = 1 THEN ${k.rank * RANKED + k.code} ELSE 0 END`),
+  );
+  return sql`(greatest(${raw(`${p}l`)}, ${join(parts)}) % ${raw(String(RANKED))})`;
+}
+
+/** CREATE TEMP TABLE fs_check_traffic: the traffic groups, classified. The address map must exist. */
+export function classifiedTrafficSql(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
+  const claims = compiled(policy).claims.length > 0;
+  const lookups = PREFIXES.map((p) =>
+    raw(`coalesce(m${p}4.leaf, m${p}6.leaf, 0) AS ${p}l, coalesce(m${p}4.top, m${p}6.top) AS ${p}t`),
+  );
+  const joins = PREFIXES.flatMap((p) =>
+    (['v4', 'v6'] as const).map((f) => {
+      const alias = raw(`m${p}${f.slice(1)}`);
+      return sql`LEFT JOIN ${ident(ADDRESS_TABLES[f])} ${alias} ON ${alias}.a = t.${raw(`${p}${f.slice(1)}`)}`;
+    }),
+  );
+  const codes = PREFIXES.map((p) => sql`${codeSql(policy, p)} AS ${raw(`${p}seg`)}`);
+  const tops = PREFIXES.map(
+    (p) => sql`${claims ? topSql(policy, raw(`${p}seg`)) : raw(`${p}t`)} AS ${raw(`${p}top`)}`,
+  );
+  const swap = (a: string, b: string) => raw(`CASE WHEN reply THEN ${b} ELSE ${a} END`);
+  return sql`CREATE OR REPLACE TEMP TABLE ${ident(TRAFFIC_TABLE)} AS
+WITH t AS (SELECT ${unpacked(policy, range, shape)} FROM ${ident(STAGE_TABLE)} WHERE grouping = ${raw(String(SETS.traffic))} AND pk IS NOT NULL),
+l AS (SELECT t.*, ${join(lookups)} FROM t ${join(joins, ' ')}),
+s0 AS (SELECT *, ${join(codes)} FROM l),
+s AS (SELECT *, ${join(tops)} FROM s0)
+SELECT *, ${swap('sseg', 'dseg')} AS cseg, ${swap('dseg', 'sseg')} AS vseg, ${swap('stop', 'dtop')} AS ctop, ${swap('dtop', 'stop')} AS vtop,
+  ${swap('s4', 'd4')} AS caddr4, ${swap('s6', 'd6')} AS caddr6, CASE WHEN fwd THEN hseg END AS hop, CASE WHEN fwd THEN htop END AS hoptop FROM s`;
+}
