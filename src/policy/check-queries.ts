@@ -83,10 +83,19 @@ function addressesSql(
   return addressTableSql(policy, family, join([...grouped, stage(SETS.interfaces, `cap${f}`)], '\nUNION\n'));
 }
 
-export function checkQueries(policy: Policy, req: CheckRequest): CheckQueries {
+/**
+ * The check's queries. `known`, the extent's first start and last end once run, lets exceptions
+ * that expire outside the data be settled once instead of per flow.
+ */
+export function checkQueries(
+  policy: Policy,
+  req: CheckRequest,
+  known?: { readonly first: number; readonly last: number },
+): CheckQueries {
   const range = {
     ...(req.since === undefined ? {} : { since: req.since }),
     ...(req.until === undefined ? {} : { until: req.until }),
+    ...known,
   };
   const v6 = raw(
     'srcaddr_v6 IS NOT NULL OR dstaddr_v6 IS NOT NULL OR pkt_srcaddr_v6 IS NOT NULL OR pkt_dstaddr_v6 IS NOT NULL',
@@ -133,9 +142,13 @@ function planOf(req: CheckRequest, extent: Row): Plan {
 
 /** Runs the check's queries in order on `run` and assembles the findings. */
 export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQuery): Promise<CheckResult> {
-  const q = checkQueries(policy, req);
-  const extent = (await run(q.extent))[0] ?? {};
+  const extent = (await run(checkQueries(policy, req).extent))[0] ?? {};
   const plan = planOf(req, extent);
+  const known =
+    extent.t_first === null || extent.t_first === undefined
+      ? undefined
+      : { first: num(extent.t_first), last: num(extent.t_last) };
+  const q = checkQueries(policy, req, known);
   try {
     await run(q.stage(plan));
     for (const node of q.classify(plan)) await run(node);

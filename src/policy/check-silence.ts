@@ -64,7 +64,11 @@ export function expectationsSql(policy: Policy, b: Bounds): SqlNode | null {
   FROM rel WHERE ${instanceSql(e, x.exp, x.index)}`;
   });
   // the groups any expectation reads, once (an expectation's union of instances); each instance then reads only those
-  const any = or(...policy.expectations.map((e, i) => instanceSql({ ...e, instances: [{ label: '', match: e.match }] }, i, 0)));
+  const any = or(
+    ...policy.expectations.map((e, i) =>
+      instanceSql({ ...e, instances: [{ label: '', match: e.match }] }, i, 0),
+    ),
+  );
   return sql`WITH rel AS MATERIALIZED (SELECT * FROM ${ident(TRAFFIC_TABLE)} WHERE cls = ${n(CLS.pass)} AND ${any}),
 inst(i, max_silence) AS (VALUES ${join(limits)}),
 per AS (SELECT * FROM (${join(per, '\nUNION ALL\n')}) WHERE slots IS NOT NULL),
@@ -94,10 +98,24 @@ export function healthUnits(policy: Policy): readonly number[] {
 }
 
 /**
+ * smap, vmap: the segment of each subnet and VPC, the one most of the flows of its interfaces
+ * count for. An interface with no flow in the range (an idle one writes only NODATA records, and
+ * those carry no address) counts for its subnet's segment, else its VPC's.
+ */
+function placesSql(): SqlNode {
+  const best = (col: string) =>
+    sql`SELECT ${raw(col)}, arg_max(i, struct_pack(f := flows, i := i)) AS i FROM loc WHERE ${raw(col)} IS NOT NULL GROUP BY ${raw(col)}`;
+  return sql`loc AS (SELECT h.subnet_id, h.vpc_id, imap.i, sum(h.flows) AS flows FROM h JOIN imap USING (interface_id) WHERE imap.i IS NOT NULL GROUP BY ALL),
+smap AS (${best('subnet_id')}),
+vmap AS (${best('vpc_id')})`;
+}
+
+/**
  * Rows per watched top-level segment `unit`: ('gap', unit, a, b = the stretch with no records,
  * ta, tb = the traffic gap around it, nodata, skipdata), ('missing', unit), ('total', unit,
  * nodata, skipdata, flows). Each interface counts for the segment of the address most of its
- * records were captured at; its NODATA/SKIPDATA records count there too.
+ * records were captured at (an idle one: its subnet's, else its VPC's); its NODATA/SKIPDATA
+ * records count there too.
  */
 export function healthSql(policy: Policy, b: Bounds): SqlNode | null {
   const units = healthUnits(policy);
@@ -105,14 +123,17 @@ export function healthSql(policy: Policy, b: Bounds): SqlNode | null {
   const m = b.minutes;
   const stage = (set: number) => sql`(SELECT * FROM ${ident(STAGE_TABLE)} WHERE grouping = ${n(set)})`;
   return sql`WITH units(i) AS (VALUES ${join(units.map((u) => sql`(${value(u, 'i64')})`))}),
-h AS (SELECT interface_id, cap4, cap6, flows, slots FROM ${stage(SETS.interfaces)}),
+h AS (SELECT interface_id, cap4, cap6, subnet_id, vpc_id, flows, slots FROM ${stage(SETS.interfaces)}),
 own AS (SELECT interface_id, arg_max(struct_pack(a4 := cap4, a6 := cap6), flows) AS own
   FROM (SELECT interface_id, cap4, cap6, sum(flows) AS flows FROM h GROUP BY ALL) GROUP BY interface_id),
 imap AS (SELECT own.interface_id, coalesce(m4.top, m6.top) AS i FROM own
   LEFT JOIN ${ident(ADDRESS_TABLES.v4)} m4 ON m4.a = own.own.a4 LEFT JOIN ${ident(ADDRESS_TABLES.v6)} m6 ON m6.a = own.own.a6),
+${placesSql()},
 traffic AS (SELECT imap.i, bit_or(h.slots) AS slots, sum(h.flows) AS flows FROM h JOIN imap USING (interface_id) WHERE imap.i IN (SELECT i FROM units) GROUP BY imap.i),
-nd AS (SELECT imap.i, (n.minute - ${n(m.first)}) // ${n(m.unit)} AS s, sum(n.nodata) AS nodata, sum(n.skipdata) AS skipdata
-  FROM ${stage(SETS.nodata)} n JOIN imap ON n.interface_id = imap.interface_id WHERE imap.i IN (SELECT i FROM units) GROUP BY ALL),
+nd AS (SELECT coalesce(imap.i, smap.i, vmap.i) AS i, (n.minute - ${n(m.first)}) // ${n(m.unit)} AS s, sum(n.nodata) AS nodata, sum(n.skipdata) AS skipdata
+  FROM ${stage(SETS.nodata)} n LEFT JOIN imap ON n.interface_id = imap.interface_id
+  LEFT JOIN smap ON n.subnet_id = smap.subnet_id LEFT JOIN vmap ON n.vpc_id = vmap.vpc_id
+  WHERE coalesce(imap.i, smap.i, vmap.i) IN (SELECT i FROM units) GROUP BY ALL),
 tslot AS (SELECT traffic.i, r.s FROM traffic, range(${n(m.count)}) r(s) WHERE get_bit(traffic.slots, CAST(r.s AS INTEGER)) = 1),
 act AS (SELECT i, s FROM tslot UNION SELECT i, s FROM nd),
 ${windowsSql(b, raw('units'))},

@@ -117,6 +117,7 @@ function scenario(): TestFlow[] {
       ...base,
       rid: ++rid,
       interface_id: 'eni-b',
+      subnet_id: 'subnet-b',
       srcaddr: '10.2.0.7',
       dstaddr: '10.2.0.8',
       srcport: 50000,
@@ -128,11 +129,14 @@ function scenario(): TestFlow[] {
       start: T + m * M,
       end: T + m * M + 10,
     });
-  for (let m = 10; m < 15; m++)
+  // b's delivery degrades: NODATA, then nothing; an idle interface of b's subnet (no flow, so no
+  // address of its own) writes NODATA five minutes longer and counts for b
+  for (let m = 10; m < 20; m++)
     flows.push({
       ...base,
       rid: ++rid,
-      interface_id: 'eni-b',
+      interface_id: m < 15 ? 'eni-b' : 'eni-b-idle',
+      subnet_id: 'subnet-b',
       log_status: 'NODATA',
       start: T + m * M,
       end: T + m * M + 59,
@@ -185,12 +189,12 @@ describe('evaluateCheck on hand-made flows', () => {
         from: '2027-01-10T00:10:00Z',
         to: '2027-01-10T01:00:00Z',
         seconds: 3000,
-        nodata: 5,
+        nodata: 10,
         skipdata: 0,
-        noRecords: { from: '2027-01-10T00:15:00Z', to: '2027-01-10T01:00:00Z', seconds: 2700 },
+        noRecords: { from: '2027-01-10T00:20:00Z', to: '2027-01-10T01:00:00Z', seconds: 2400 },
       },
     ]);
-    expect(r.summary).toMatchObject({ flows: 231, records: 236, failing: 6, pass: false });
+    expect(r.summary).toMatchObject({ flows: 231, records: 241, failing: 6, pass: false });
     expect(r.summary.byKind).toEqual({
       violation: 1,
       blocked: 1,
@@ -236,6 +240,27 @@ exceptions:
         status: 'expired',
       },
     ]);
+  });
+
+  it('settles an exception once from the data when the range is open, with the same findings', async () => {
+    const policy = parsePolicy(
+      `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
+rules: [{ name: a-to-b, deny: { from: a, to: b } }]
+exceptions:
+  - { name: migration, from: a, to: b, reason: the move, owner: ops, expires: 2027-01-10T00:05:00Z }
+`,
+      'p.yaml',
+    );
+    const now = T + 3600;
+    const seen = async (flows: readonly TestFlow[]) =>
+      (await check(policy, flows, { now })).findings.map((f) => [f.flows, f.expiredExceptions]);
+    const expired = [{ name: 'migration', expires: '2027-01-10T00:05:00Z' }];
+    // expiry inside the data (per flow), before all of it (expired), after all of it (in force)
+    expect(
+      await seen([...talk(3, '10.1.1.5', '10.2.0.8', 1521), ...talk(7, '10.1.1.5', '10.2.0.8', 1521)]),
+    ).toEqual([[2, expired]]);
+    expect(await seen(talk(7, '10.1.1.5', '10.2.0.8', 1521))).toEqual([[2, expired]]);
+    expect(await seen(talk(3, '10.1.1.5', '10.2.0.8', 1521))).toEqual([]);
   });
 });
 

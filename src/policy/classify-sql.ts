@@ -104,16 +104,16 @@ export function captureSql(policy: Policy, what: 'seg' | 'top'): SqlNode {
   WHEN ${m(CAPTURE.either)} THEN (CASE WHEN ${declaredSrc} THEN ${raw(src)} ELSE ${raw(dst)} END) WHEN ${m(CAPTURE.own)} THEN ${raw(own)} END`;
 }
 
-/** The hop a flow passed: the capturing interface, when it forwards (its address is not the packet's). */
-export function forwardsSql(): SqlNode {
+/** The hop a flow passed: the capturing interface, when it forwards (its address is not the packet's). `v6`: the range holds IPv6 flows. */
+export function forwardsSql(v6 = true): SqlNode {
   const dir = col('flow_direction');
-  return sql`(${col(STORE.kindColumn)} = 'vpc' AND ((${dir} = 'ingress' AND NOT ${untranslated('dst')}) OR (${dir} = 'egress' AND NOT ${untranslated('src')})))`;
+  return sql`(${col(STORE.kindColumn)} = 'vpc' AND ((${dir} = 'ingress' AND NOT ${untranslated('dst', v6)}) OR (${dir} = 'egress' AND NOT ${untranslated('src', v6)})))`;
 }
 
 /** Left through an internet gateway from the client's own interface (traffic-path 8, or 2 unless to S3/DynamoDB). */
-export function directSql(): SqlNode {
+export function directSql(v6 = true): SqlNode {
   const gatewayEndpoint = sql`${col('pkt_dst_aws_service')} IN (SELECT id FROM ${ident(STORE.dict)} WHERE value IN ('S3', 'DYNAMODB'))`;
   // the common case (any other traffic path) settles on the first comparison
   return sql`CASE WHEN ${col('traffic_path')} = 8 OR ${col('traffic_path')} = 2 THEN coalesce(${col(STORE.kindColumn)} = 'vpc' AND NOT reply
-  AND ${col('flow_direction')} = 'egress' AND ${untranslated('src')} AND (${col('traffic_path')} = 8 OR NOT coalesce(${gatewayEndpoint}, false)), false) ELSE false END`;
+  AND ${col('flow_direction')} = 'egress' AND ${untranslated('src', v6)} AND (${col('traffic_path')} = 8 OR NOT coalesce(${gatewayEndpoint}, false)), false) ELSE false END`;
 }

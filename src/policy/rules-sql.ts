@@ -13,14 +13,19 @@ export interface CheckRange {
   readonly since?: number;
   /** epoch seconds, exclusive */
   readonly until?: number;
+  /** the first start and last end of the records in the range, once known: they settle exceptions that expire outside them */
+  readonly first?: number;
+  readonly last?: number;
 }
 
 /** An exception over a range: always in force, never, or per flow (bit `i` of xmask set once expired). */
 export type ExceptionState = 'active' | 'expired' | 'per-flow';
 
 export function exceptionState(e: PolicyException, range: CheckRange): ExceptionState {
-  if (range.since !== undefined && e.expires <= range.since) return 'expired';
-  if (range.until !== undefined && e.expires >= range.until) return 'active';
+  const since = Math.max(range.since ?? -Infinity, range.first ?? -Infinity);
+  const until = Math.min(range.until ?? Infinity, range.last === undefined ? Infinity : range.last + 1);
+  if (e.expires <= since) return 'expired';
+  if (e.expires >= until) return 'active';
   return 'per-flow';
 }
 

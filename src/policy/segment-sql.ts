@@ -35,7 +35,11 @@ export function effectiveAddress(side: Side): Halves {
 }
 
 /** The captured address is the packet's own: no pkt-* address, or the same one. */
-export function untranslated(side: Side): SqlNode {
+export function untranslated(side: Side, v6 = true): SqlNode {
+  if (!v6) {
+    // no IPv6 in the range: the 128-bit halves are all NULL
+    return sql`(${col(`pkt_${side}addr_v4`)} IS NULL OR ${col(`pkt_${side}addr_v4`)} = ${col(`${side}addr_v4`)})`;
+  }
   const [p4, p6, r4, r6] = [
     `pkt_${side}addr_v4`,
     `pkt_${side}addr_v6`,
