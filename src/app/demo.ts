@@ -40,7 +40,11 @@ export interface DemoResult {
 }
 
 function sameRun(t: Truth, o: DemoOptions): boolean {
-  return t.generator.seed === o.seed && t.generator.hours === (o.hours ?? 24) && t.generator.flows === (o.flows ?? 1_000_000);
+  return (
+    t.generator.seed === o.seed &&
+    t.generator.hours === (o.hours ?? 24) &&
+    t.generator.flows === (o.flows ?? 1_000_000)
+  );
 }
 
 async function generateOrReuse(req: DemoRequest): Promise<{ truth: Truth; reused: boolean }> {
@@ -48,9 +52,13 @@ async function generateOrReuse(req: DemoRequest): Promise<{ truth: Truth; reused
   if (existsSync(truthPath)) {
     const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Truth;
     if (sameRun(truth, req.options)) return { truth, reused: true };
-    throw new UserError('demo.exists', `${req.out} holds a demo made with other options (seed ${truth.generator.seed}, ${truth.generator.hours} h, ${truth.generator.flows} flows)`, {
-      hint: 'choose another --out folder, or delete this one',
-    });
+    throw new UserError(
+      'demo.exists',
+      `${req.out} holds a demo made with other options (seed ${truth.generator.seed}, ${truth.generator.hours} h, ${truth.generator.flows} flows)`,
+      {
+        hint: 'choose another --out folder, or delete this one',
+      },
+    );
   }
   return { truth: (await writeDemo(req.out, req.options, req.onGenerate)).truth, reused: false };
 }
@@ -67,7 +75,15 @@ export async function storeTotals(db: string): Promise<StoreTotals> {
     );
     const row = r.rows[0] ?? {};
     const n = (k: string) => Number(row[k] ?? 0);
-    return { records: n('records'), flows: n('flows'), bytes: n('bytes'), packets: n('packets'), accept: n('accept'), reject: n('reject'), tgw: n('tgw') };
+    return {
+      records: n('records'),
+      flows: n('flows'),
+      bytes: n('bytes'),
+      packets: n('packets'),
+      accept: n('accept'),
+      reject: n('reject'),
+      tgw: n('tgw'),
+    };
   } finally {
     await engine.close();
   }
@@ -83,12 +99,17 @@ function compare(t: Truth, s: StoreTotals): string[] {
     ['REJECT flows', t.totals.byAction.REJECT, s.reject],
     ['TGW records', t.totals.byKind.tgw, s.tgw],
   ];
-  return pairs.filter(([, a, b]) => a !== b).map(([k, a, b]) => `${k}: truth.json says ${a}, the store holds ${b}`);
+  return pairs
+    .filter(([, a, b]) => a !== b)
+    .map(([k, a, b]) => `${k}: truth.json says ${a}, the store holds ${b}`);
 }
 
 export async function runDemo(cfg: AppConfig, req: DemoRequest): Promise<DemoResult> {
   const { truth, reused } = await generateOrReuse(req);
-  const report = await runIngest(cfg, { inputs: [join(req.out, 'AWSLogs')], ...(req.onIngest ? { onProgress: req.onIngest } : {}) });
+  const report = await runIngest(cfg, {
+    inputs: [join(req.out, 'AWSLogs')],
+    ...(req.onIngest ? { onProgress: req.onIngest } : {}),
+  });
   const store = await storeTotals(cfg.db);
   const check = await checkDemo(cfg.db, truth, (cfg.now ?? (() => new Date()))());
   return { reused, truth, report, store, mismatches: compare(truth, store), check };

@@ -9,7 +9,8 @@ const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400
 export function parseTime(text: string, now: Date, flag: string): number {
   const t = text.trim();
   const rel = /^(\d+)([smhdw])$/.exec(t);
-  if (rel !== null) return Math.floor(now.getTime() / 1000) - Number(rel[1]) * (UNITS[rel[2] as string] as number);
+  if (rel !== null)
+    return Math.floor(now.getTime() / 1000) - Number(rel[1]) * (UNITS[rel[2] as string] as number);
   if (/^\d{9,10}$/.test(t)) return Number(t);
   if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t)) {
     const iso = /T|\s/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/.test(t) ? `${t.replace(' ', 'T')}Z` : t;

@@ -11,5 +11,11 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, now: () => new Date(), cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    now: () => new Date(),
+    cwd: process.cwd(),
+  };
 }

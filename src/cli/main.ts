@@ -16,14 +16,26 @@ export const EXIT = Object.freeze({ ok: 0, user: 1, usage: 2, bug: 70 });
 
 function program(io: Io, setExit: (code: number) => void): Command {
   const p = new Command('flowsight')
-    .description('Know whether your AWS network is in the state you intend: VPC and Transit Gateway flow logs, stored and analysed.')
+    .description(
+      'Know whether your AWS network is in the state you intend: VPC and Transit Gateway flow logs, stored and analysed.',
+    )
     .version('0.1.0')
     .option('--debug', 'show stack traces for internal errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const cmd of [ingestCommand(io, setExit), sqlCommand(io), topCommand(io), flowsCommand(io), demoCommand(io, setExit), serveCommand(io), checkCommand(io, setExit)]) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const cmd of [
+    ingestCommand(io, setExit),
+    sqlCommand(io),
+    topCommand(io),
+    flowsCommand(io),
+    demoCommand(io, setExit),
+    serveCommand(io),
+    checkCommand(io, setExit),
+  ]) {
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     cmd.showHelpAfterError('(add --help for usage)');
     p.addCommand(cmd);
   }
@@ -45,7 +57,9 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
     return exit;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (isUserError(e)) {
       io.stderr.write(`error: ${e.message}\n`);

@@ -8,7 +8,10 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
 
 export function outputFormat(text: string): OutputFormat {
   if ((OUTPUT_FORMATS as readonly string[]).includes(text)) return text as OutputFormat;
-  throw new UserError('cli.bad-format', `--format '${text}' is not an output format`, { at: '--format', hint: 'use table, json or csv' });
+  throw new UserError('cli.bad-format', `--format '${text}' is not an output format`, {
+    at: '--format',
+    hint: 'use table, json or csv',
+  });
 }
 
 /** A JS value as a plain JSON-ready value: Dates to ISO text, maps to objects. */
@@ -16,7 +19,9 @@ function plain(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) {
     if (v.length > 0 && v.every((e) => typeof e === 'object' && e !== null && 'key' in e && 'value' in e)) {
-      return Object.fromEntries(v.map((e: { key: unknown; value: unknown }) => [String(e.key), plain(e.value)]));
+      return Object.fromEntries(
+        v.map((e: { key: unknown; value: unknown }) => [String(e.key), plain(e.value)]),
+      );
     }
     return v.map(plain);
   }
@@ -54,7 +59,11 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-export function renderRows(columns: readonly string[], rows: readonly Record<string, unknown>[], format: OutputFormat): string {
+export function renderRows(
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  format: OutputFormat,
+): string {
   switch (format) {
     case 'json':
       return `${toJson(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))))}\n`;
@@ -71,7 +80,11 @@ export function renderRows(columns: readonly string[], rows: readonly Record<str
 
 function table(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
   const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '-' : cell(r[c]))));
-  const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => r[c] == null || typeof r[c] === 'number' || typeof r[c] === 'bigint'));
+  const numeric = columns.map(
+    (c) =>
+      rows.length > 0 &&
+      rows.every((r) => r[c] == null || typeof r[c] === 'number' || typeof r[c] === 'bigint'),
+  );
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] as string).length)));
   const line = (vals: readonly string[]) =>
     vals

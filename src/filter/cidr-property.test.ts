@@ -5,9 +5,9 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStore, type TestFlow, type TestStore } from '../../test/support/test-store.js';
 import { type Address, type Cidr, cidrContains, formatAddress, parseCidr } from '../flow/index.js';
 import { filterToSql } from './index.js';
-import { createTestStore, type TestFlow, type TestStore } from '../../test/support/test-store.js';
 
 const BITS = { v4: 32, v6: 128 } as const;
 const max = (family: 'v4' | 'v6') => (1n << BigInt(BITS[family])) - 1n;

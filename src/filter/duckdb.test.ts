@@ -2,9 +2,9 @@
 // flows each filter selects: the SQL means what the README says, NULLs and IPv6 included.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, filterToSql, parseFilter } from './index.js';
 import { FLOWS, T0 } from '../../test/support/test-flows.js';
 import { createTestStore, type TestStore } from '../../test/support/test-store.js';
+import { compileFilter, filterToSql, parseFilter } from './index.js';
 
 let store: TestStore;
 beforeAll(async () => {

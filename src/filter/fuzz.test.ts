@@ -4,11 +4,11 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOWS } from '../../test/support/test-flows.js';
+import { createTestStore, type TestStore } from '../../test/support/test-store.js';
 import { UserError } from '../errors.js';
 import { duckdbDialect, render } from '../sql/index.js';
 import { filterToSql, parseFilter } from './index.js';
-import { FLOWS } from '../../test/support/test-flows.js';
-import { createTestStore, type TestStore } from '../../test/support/test-store.js';
 
 const TERMS = [
   'proto tcp',

@@ -26,7 +26,9 @@ function freeze<T extends SqlNode>(n: T): T {
 }
 
 export function isSqlNode(v: unknown): v is SqlNode {
-  return typeof v === 'object' && v !== null && 'kind' in v && typeof (v as { kind: unknown }).kind === 'string';
+  return (
+    typeof v === 'object' && v !== null && 'kind' in v && typeof (v as { kind: unknown }).kind === 'string'
+  );
 }
 
 /** Trusted SQL text written in our own code. Never pass user input here. */

@@ -10,7 +10,10 @@ import { tempDir } from '../support/cli.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/flowsight.js');
 
-function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function run(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -37,17 +40,32 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the flowsight binary', () => {
-  it('ingests a demo folder and its totals equal the generator\'s truth.json', async () => {
+  it("ingests a demo folder and its totals equal the generator's truth.json", async () => {
     const db = join(dir, 'full.duckdb');
     const r = await run(['ingest', join(dir, 'demo', 'AWSLogs'), '--db', db, '--json']).done;
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ files: truth.totals.files, flows: truth.totals.records, rejected: 0 });
-    const [t] = await sqlJson(db, "SELECT count(*) AS records, sum(bytes) AS bytes, count(*) FILTER (WHERE action = 'REJECT') AS rejects FROM flows");
-    expect(t).toEqual({ records: truth.totals.records, bytes: truth.totals.bytes, rejects: truth.totals.byAction.REJECT });
-    const top = JSON.parse((await run(['top', 'src', '--db', db, '--format', 'json', '--limit', '10']).done).stdout);
-    expect(top.filter((x: { other: boolean }) => !x.other).map((x: { src: string; bytes: number }) => [x.src, x.bytes])).toEqual(
-      truth.topSources.map((s) => [s.address, s.bytes]),
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      files: truth.totals.files,
+      flows: truth.totals.records,
+      rejected: 0,
+    });
+    const [t] = await sqlJson(
+      db,
+      "SELECT count(*) AS records, sum(bytes) AS bytes, count(*) FILTER (WHERE action = 'REJECT') AS rejects FROM flows",
     );
+    expect(t).toEqual({
+      records: truth.totals.records,
+      bytes: truth.totals.bytes,
+      rejects: truth.totals.byAction.REJECT,
+    });
+    const top = JSON.parse(
+      (await run(['top', 'src', '--db', db, '--format', 'json', '--limit', '10']).done).stdout,
+    );
+    expect(
+      top
+        .filter((x: { other: boolean }) => !x.other)
+        .map((x: { src: string; bytes: number }) => [x.src, x.bytes]),
+    ).toEqual(truth.topSources.map((s) => [s.address, s.bytes]));
   });
 
   it('a killed ingest leaves only whole files, and the next run completes the store', async () => {
@@ -63,7 +81,10 @@ describe('the flowsight binary', () => {
     expect(partial).toEqual([{ broken: 0 }]);
     const second = await run(['ingest', join(dir, 'demo', 'AWSLogs'), '--db', db, '--json']).done;
     expect(second.code).toBe(0);
-    const [t] = await sqlJson(db, 'SELECT count(*) AS records, count(DISTINCT file_id) AS files FROM flow_store');
+    const [t] = await sqlJson(
+      db,
+      'SELECT count(*) AS records, count(DISTINCT file_id) AS files FROM flow_store',
+    );
     expect(t).toEqual({ records: truth.totals.records, files: truth.totals.files });
   });
 });

@@ -12,7 +12,10 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export async function runCli(args: readonly string[], opts: { stdin?: string | Buffer; now?: Date } = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  opts: { stdin?: string | Buffer; now?: Date } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {

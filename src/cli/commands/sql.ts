@@ -12,7 +12,10 @@ export function sqlCommand(io: Io): Command {
     .argument('<query>', 'e.g. "SELECT action, sum(bytes) FROM flows GROUP BY action"');
   dbOption(cmd);
   formatOption(cmd);
-  cmd.addHelpText('after', '\nThe flows view has one column per flow-log field (SQL names: srcaddr, dstport, log_status ...),\nplus kind (vpc or tgw), source (the file) and extra (unknown fields). Try: flowsight sql "DESCRIBE flows"');
+  cmd.addHelpText(
+    'after',
+    '\nThe flows view has one column per flow-log field (SQL names: srcaddr, dstport, log_status ...),\nplus kind (vpc or tgw), source (the file) and extra (unknown fields). Try: flowsight sql "DESCRIBE flows"',
+  );
   return cmd.action(async (query: string, opts: { db: string; format: OutputFormat }) => {
     const r = await runSql({ db: opts.db }, query);
     io.stdout.write(renderRows(r.columns, r.rows, opts.format));

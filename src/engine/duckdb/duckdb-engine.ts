@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import {
   BIGINT,
   BOOLEAN,
+  DOUBLE,
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBType,
-  DOUBLE,
   UHUGEINT,
   UINTEGER,
   USMALLINT,
@@ -70,10 +70,14 @@ export class DuckdbEngine implements Engine {
     try {
       instance = await DuckDBInstance.create(opts.path, config);
     } catch (e) {
-      throw new UserError('store.unreadable', `cannot open the flow store '${opts.path}': ${(e as Error).message}`, {
-        hint: 'check the path; another flowsight ingest may hold the store open for writing',
-        cause: e,
-      });
+      throw new UserError(
+        'store.unreadable',
+        `cannot open the flow store '${opts.path}': ${(e as Error).message}`,
+        {
+          hint: 'check the path; another flowsight ingest may hold the store open for writing',
+          cause: e,
+        },
+      );
     }
     const engine = new DuckdbEngine(instance, await instance.connect(), opts.path);
     if (!opts.readOnly) await ensureSchema(engine.connection);

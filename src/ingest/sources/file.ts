@@ -40,7 +40,10 @@ async function walk(dir: string, out: string[]): Promise<void> {
  * Expands the user's inputs in order; a missing path or an empty glob is an error naming it.
  * `exclude` lists files never to read (the store itself, when it sits inside an input folder).
  */
-export async function expandInputs(inputs: readonly string[], exclude: readonly string[] = []): Promise<InputFile[]> {
+export async function expandInputs(
+  inputs: readonly string[],
+  exclude: readonly string[] = [],
+): Promise<InputFile[]> {
   const out: InputFile[] = [];
   const seen = new Set<string>(exclude.map((p) => resolve(p)));
   const add = async (p: string) => {
