@@ -19,6 +19,21 @@ import {
 const arrow = (from: string | null, to: string | null) =>
   `${from ?? '(no segment)'} -> ${to ?? '(no segment)'}`;
 
+/** What every traffic finding carries, read from one result row: segments, service, times, counts, evidence. */
+function traffic(policy: Policy, r: Row, ev: unknown, dict: ReadonlyMap<number, string>) {
+  return {
+    from: segmentName(policy, r.cseg),
+    to: segmentName(policy, r.vseg),
+    protocol: numOrNull(r.protocol),
+    port: numOrNull(r.port),
+    firstSeen: isoOrNull(r.t_first),
+    lastSeen: isoOrNull(r.t_last),
+    flows: num(r.flows),
+    bytes: num(r.bytes),
+    evidence: evidenceOf(ev, dict),
+  };
+}
+
 function expired(policy: Policy, xexp: unknown): Finding['expiredExceptions'] {
   const bits = BigInt((xexp as bigint | number | null) ?? 0);
   if (bits === 0n) return undefined;
@@ -38,10 +53,9 @@ export function ruleFindings(
     const rule = policy.rules[num(r.rule)];
     if (rule === undefined) throw new Error(`rule ${String(r.rule)} is not in the policy`);
     const kind = r.finding === 'blocked' ? 'blocked' : 'violation';
-    const [from, to] = [segmentName(policy, r.cseg), segmentName(policy, r.vseg)];
-    const [protocol, port] = [numOrNull(r.protocol), numOrNull(r.port)];
+    const t = traffic(policy, r, byKey.get(keyOf(r, FINDING_KEY)), dict);
+    const { from, to, protocol, port, flows } = t;
     const source = address(r.caddr4, r.caddr6);
-    const flows = num(r.flows);
     const what =
       kind === 'blocked'
         ? `${source} (${from ?? 'no segment'}) -> ${to ?? '(no segment)'} ${service(protocol, port)}: ${flows} attempts rejected`
@@ -52,15 +66,7 @@ export function ruleFindings(
       rule: rule.name,
       severity: kind === 'blocked' ? 'info' : rule.severity,
       title: `${what}${exp === undefined ? '' : ` (exception ${exp.map((e) => e.name).join(', ')} expired)`}`,
-      from,
-      to,
-      protocol,
-      port,
-      firstSeen: isoOrNull(r.t_first),
-      lastSeen: isoOrNull(r.t_last),
-      flows,
-      bytes: num(r.bytes),
-      evidence: evidenceOf(byKey.get(keyOf(r, FINDING_KEY)), dict),
+      ...t,
       ...(kind === 'blocked' && source !== null ? { source } : {}),
       ...(exp === undefined ? {} : { expiredExceptions: exp }),
     };
@@ -73,22 +79,14 @@ export function droppedFindings(
   dict: ReadonlyMap<number, string>,
 ): Finding[] {
   return rows.map((r) => {
-    const [from, to] = [segmentName(policy, r.cseg), segmentName(policy, r.vseg)];
-    const [protocol, port] = [numOrNull(r.protocol), numOrNull(r.port)];
+    const t = traffic(policy, r, r.ev, dict);
+    const { from, to, protocol, port } = t;
     return {
       kind: 'dropped',
       rule: BUILTIN.dropped,
       severity: 'medium',
       title: `${arrow(from, to)} ${service(protocol, port)}: ${num(r.flows)} accepted SYNs never answered (a silent drop, e.g. a firewall)`,
-      from,
-      to,
-      protocol,
-      port,
-      firstSeen: isoOrNull(r.t_first),
-      lastSeen: isoOrNull(r.t_last),
-      flows: num(r.flows),
-      bytes: num(r.bytes),
-      evidence: evidenceOf(r.ev, dict),
+      ...t,
     };
   });
 }
@@ -99,8 +97,8 @@ export function tgwLossFindings(
   dict: ReadonlyMap<number, string>,
 ): Finding[] {
   return rows.map((r) => {
-    const [from, to] = [segmentName(policy, r.cseg), segmentName(policy, r.vseg)];
-    const [protocol, port] = [numOrNull(r.protocol), numOrNull(r.port)];
+    const t = traffic(policy, r, r.ev, dict);
+    const { from, to, protocol, port } = t;
     const attachment =
       r.tgw_attachment_id === null || r.tgw_attachment_id === undefined
         ? null
@@ -110,15 +108,7 @@ export function tgwLossFindings(
       rule: BUILTIN.tgwLoss,
       severity: 'high',
       title: `${attachment ?? 'a TGW attachment'}: ${num(r.lost)} packets lost, ${arrow(from, to)} ${service(protocol, port)}`,
-      from,
-      to,
-      protocol,
-      port,
-      firstSeen: isoOrNull(r.t_first),
-      lastSeen: isoOrNull(r.t_last),
-      flows: num(r.flows),
-      bytes: num(r.bytes),
-      evidence: evidenceOf(r.ev, dict),
+      ...t,
       ...(attachment === null ? {} : { resource: attachment }),
     };
   });
