@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOWS } from '../../test/support/test-flows.js';
 import { createTestStore, type TestStore } from '../../test/support/test-store.js';
-import { PARAM_TYPES } from '../engine/index.js';
-import { duckdbDialect, render, type SqlNode } from '../sql/index.js';
+import type { SqlNode } from '../sql/index.js';
 import { sankey, totals } from './index.js';
 
 let store: TestStore;
@@ -15,11 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-async function rows(node: SqlNode): Promise<Record<string, unknown>[]> {
-  const { text, params, types } = render(node, duckdbDialect);
-  const bound = types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
-  return (await store.connection.runAndReadAll(text, params as never, bound as never)).getRowObjectsJS();
-}
+const rows = (node: SqlNode) => store.query(node);
 
 describe('sankey', () => {
   it('adds flows up per path, biggest first', async () => {

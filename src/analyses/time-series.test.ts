@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOWS, T0 } from '../../test/support/test-flows.js';
 import { createTestStore, type TestStore } from '../../test/support/test-store.js';
-import { PARAM_TYPES } from '../engine/index.js';
 import { filterToSql } from '../filter/index.js';
-import { duckdbDialect, render, type SqlNode } from '../sql/index.js';
+import type { SqlNode } from '../sql/index.js';
 import { timeSeries, totals } from './index.js';
 
 let store: TestStore;
@@ -16,11 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-async function rows(node: SqlNode): Promise<Record<string, unknown>[]> {
-  const { text, params, types } = render(node, duckdbDialect);
-  const bound = types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
-  return (await store.connection.runAndReadAll(text, params as never, bound as never)).getRowObjectsJS();
-}
+const rows = (node: SqlNode) => store.query(node);
 
 const DAY = { since: T0 - 2 * 86400, until: T0 + 86400 };
 

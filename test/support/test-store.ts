@@ -54,8 +54,13 @@ export interface TestStore {
   load(flows: readonly TestFlow[]): Promise<void>;
   /** rids of the flows the predicate selects, ascending; the store is aliased `f` */
   select(where: SqlNode): Promise<number[]>;
+  /** runs a whole query tree (bound values typed as the engine types them) and returns its rows */
+  query(node: SqlNode): Promise<Record<string, unknown>[]>;
   close(): void;
 }
+
+const bound = (types: readonly (keyof typeof PARAM_TYPES | undefined)[]) =>
+  types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
 
 export async function createTestStore(): Promise<TestStore> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -81,9 +86,12 @@ export async function createTestStore(): Promise<TestStore> {
     async select(where) {
       const { text, params, types } = render(where, duckdbDialect);
       const sqlText = `SELECT f.rid FROM "${STORE.table}" AS f WHERE ${text} ORDER BY f.rid`;
-      const bound = types.map((t) => (t === undefined ? undefined : PARAM_TYPES[t]));
-      const reader = await connection.runAndReadAll(sqlText, params as never, bound as never);
+      const reader = await connection.runAndReadAll(sqlText, params as never, bound(types) as never);
       return reader.getRows().map((r) => Number(r[0]));
+    },
+    async query(node) {
+      const { text, params, types } = render(node, duckdbDialect);
+      return (await connection.runAndReadAll(text, params as never, bound(types) as never)).getRowObjectsJS();
     },
     close() {
       connection.closeSync();
