@@ -15,7 +15,7 @@ import type { CheckRange } from './rules-sql.js';
 import { effectiveAddress } from './segment-sql.js';
 
 const groups = (policy: Policy, keys: string) =>
-  sql`SELECT ${raw(keys)}, count(*) AS flows, sum(bytes) AS bytes, min(start) AS t_first, max("end") AS t_last, ${evidenceList(policy.evidence)} AS ev
+  sql`SELECT ${raw(keys)}, count(*) AS flows, sum(bytes) AS bytes, min(start) AS t_first, max(coalesce("end", start)) AS t_last, ${evidenceList(policy.evidence)} AS ev
 FROM c GROUP BY ALL ORDER BY flows DESC`;
 
 export const DROPPED_TABLE = 'fs_check_dropped';
@@ -77,6 +77,6 @@ export function tgwLossSql(policy: Policy, range: CheckRange): SqlNode {
   const where = sql`${ident(STORE.kindColumn)} = 'tgw' AND ${lostSql()} > 0 AND ${timeWhere(range)}`;
   return sql`WITH ${classifyCtes(policy, { where, capture: 'none', lookup: 'map' })}
 SELECT tgw_attachment_id, cseg, vseg, protocol, port, sum(${lostSql()}) AS lost, count(*) AS flows, sum(bytes) AS bytes,
-  min(start) AS t_first, max("end") AS t_last, ${evidenceList(policy.evidence)} AS ev
+  min(start) AS t_first, max(coalesce("end", start)) AS t_last, ${evidenceList(policy.evidence)} AS ev
 FROM c GROUP BY ALL ORDER BY lost DESC`;
 }

@@ -46,7 +46,7 @@ export interface CheckRequest {
 export type Plan = Bounds & StageShape;
 
 export interface CheckQueries {
-  /** flows, records, IPv6 flows, first start and last end in the range */
+  /** flows, records, IPv6 flows, first start, last end and the end of the stretch judged in the range */
   readonly extent: SqlNode;
   /** the one pass over every flow: creates the stage table */
   stage(p: Plan): SqlNode;
@@ -102,7 +102,7 @@ export function checkQueries(
   );
   return {
     extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records, count(*) FILTER (WHERE ${v6}) AS v6,
-  min(start) AS t_first, max("end") AS t_last FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(greatest(coalesce("end", start), start + 1)) AS t_stop FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
     stage: (p) => stageSql(policy, range, p),
     classify: (p) => [
       addressesSql(policy, range, p, 'v4'),
@@ -136,7 +136,9 @@ const orNone = async (run: RunQuery, node: SqlNode | null): Promise<readonly Row
 function planOf(req: CheckRequest, extent: Row): Plan {
   const at = (v: unknown) => (v === null || v === undefined ? undefined : num(v));
   const start = req.since ?? at(extent.t_first) ?? req.now;
-  const horizon = Math.max(start, req.until ?? at(extent.t_last) ?? start);
+  // t_stop: past the last start even where a record ends when it starts (or has no end), so
+  // every flow's minute lies inside the bitmaps
+  const horizon = Math.max(start, req.until ?? at(extent.t_stop) ?? start);
   return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0 };
 }
 

@@ -156,7 +156,7 @@ function flowColumns(policy: Policy, range: CheckRange, shape: StageShape): SqlN
   ${o.claims ? sql`${claimBits(policy, 'src')} AS sclaims, ${claimBits(policy, 'dst')} AS dclaims, ${claimBits(policy, null)} AS hclaims` : raw('0 AS sclaims')},
   CAST((start // 60 - ${n(m.first)}) // ${n(m.unit)} AS INTEGER) AS slot, ${ident('interface_id')},
   CASE WHEN flow_direction = 'ingress' THEN dstaddr_v4 ELSE srcaddr_v4 END AS cap4, CASE WHEN flow_direction = 'ingress' THEN dstaddr_v6 ELSE srcaddr_v6 END AS cap6,
-  ${ident('subnet_id')}, ${ident('vpc_id')}, start, "end", bytes, srcport, dstport, protocol, kind, tcp_flags, packets_lost_no_route, packets_lost_blackhole, packets_lost_mtu_exceeded, packets_lost_ttl_expired, traffic_path, flow_direction, pkt_dst_aws_service, srcaddr_v4, srcaddr_v6, dstaddr_v4, dstaddr_v6,
+  ${ident('subnet_id')}, ${ident('vpc_id')}, start, coalesce("end", start) AS "end", bytes, srcport, dstport, protocol, kind, tcp_flags, packets_lost_no_route, packets_lost_blackhole, packets_lost_mtu_exceeded, packets_lost_ttl_expired, traffic_path, flow_direction, pkt_dst_aws_service, srcaddr_v4, srcaddr_v6, dstaddr_v4, dstaddr_v6,
   pkt_srcaddr_v4, pkt_srcaddr_v6`;
 }
 
@@ -170,11 +170,11 @@ WITH f0 AS (SELECT ${flowColumns(policy, range, shape)} FROM ${ident(STORE.table
 f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${optionalKeys(policy, range).hop ? sql`, ${directSql(shape.v6)} AS direct` : raw('')}${hops(policy, range, shape)} FROM f0),
 f AS (SELECT *, ${packedSql(policy, range)} AS pk FROM f1)
 SELECT CASE WHEN GROUPING(pk) = 0 THEN ${n(SETS.traffic)} ELSE ${n(SETS.interfaces)} END AS grouping, ${key},
-  interface_id, cap4, cap6, subnet_id, vpc_id, NULL AS minute, count(*) AS flows, sum(bytes) AS bytes, min(start) AS t_first, max("end") AS t_last,
+  interface_id, cap4, cap6, subnet_id, vpc_id, NULL AS minute, count(*) AS flows, sum(bytes) AS bytes, min(start) AS t_first, max(coalesce("end", start)) AS t_last,
   bitstring_agg(slot, 0, ${n(m.count - 1)}) FILTER (WHERE action IS DISTINCT FROM 'REJECT') AS slots, 0 AS nodata, 0 AS skipdata
 FROM f GROUP BY GROUPING SETS ((${key}), (interface_id, cap4, cap6, subnet_id, vpc_id))
 UNION ALL BY NAME
 SELECT ${n(SETS.nodata)} AS grouping, interface_id, subnet_id, vpc_id, start // 60 AS minute, ${status('NODATA')} AS nodata, ${status('SKIPDATA')} AS skipdata,
-  min(start) AS t_first, max("end") AS t_last
+  min(start) AS t_first, max(coalesce("end", start)) AS t_last
 FROM ${ident(STORE.table)} WHERE log_status <> 'OK' AND ${timeWhere(range)} GROUP BY ALL`;
 }

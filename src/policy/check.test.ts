@@ -242,6 +242,35 @@ exceptions:
     ]);
   });
 
+  it('judges records without an end time (a custom format may omit it) by their start', async () => {
+    const policy = parsePolicy(
+      `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
+rules: [{ name: a-to-b, deny: { from: a, to: b } }]
+exceptions:
+  - { name: migration, from: a, to: b, reason: the move, owner: ops, expires: 2027-01-10T00:05:00Z }
+`,
+      'p.yaml',
+    );
+    const noEnd = (flows: TestFlow[]) => flows.map((f) => ({ ...f, end: null }));
+    const flows = noEnd([...talk(3, '10.1.1.5', '10.2.0.8', 1521), ...talk(7, '10.1.1.5', '10.2.0.8', 1521)]);
+    // the exception expires inside the data, so it is settled per flow: only the later exchange
+    // (request and reply) counts
+    const r = await check(policy, flows, { now: T + 3600 });
+    expect(r.findings.map((f) => [f.kind, f.flows, f.firstSeen, f.lastSeen, f.expiredExceptions])).toEqual([
+      [
+        'violation',
+        2,
+        '2027-01-10T00:07:00Z',
+        '2027-01-10T00:07:00Z',
+        [{ name: 'migration', expires: '2027-01-10T00:05:00Z' }],
+      ],
+    ]);
+    expect(r.findings[0]?.evidence.map((e) => e.start)).toEqual([
+      '2027-01-10T00:07:00Z',
+      '2027-01-10T00:07:00Z',
+    ]);
+  });
+
   it('settles an exception once from the data when the range is open, with the same findings', async () => {
     const policy = parsePolicy(
       `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }

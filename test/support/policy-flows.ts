@@ -93,6 +93,8 @@ export const flowArb = fc.record({
   log_status: fc.constantFrom('OK', 'OK', 'OK', 'OK', 'NODATA'),
   action: fc.constantFrom('ACCEPT', 'ACCEPT', 'REJECT', null),
   start: fc.constantFrom(T - 10 * DAY, T - 2 * DAY, T, T + 3600, T + 13 * 3600, T + 200 * DAY),
+  /** seconds from start to end; NULL: a format without `end` */
+  duration: maybe(fc.constantFrom(0, 59, 60), 0.4),
   srcaddr: address,
   dstaddr: address,
   pkt_srcaddr: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: address }),
@@ -123,7 +125,8 @@ export type GeneratedFlow = typeof flowArb extends fc.Arbitrary<infer R> ? R : n
 
 /** A generated flow as a test-store row: TGW records have no action and no interface; NODATA has no traffic fields. */
 export function asTestFlow(f: GeneratedFlow, rid: number): TestFlow {
-  const out: Record<string, unknown> = { ...f, rid };
+  const { duration, ...fields } = f;
+  const out: Record<string, unknown> = { ...fields, rid, end: duration === null ? null : f.start + duration };
   if (f.kind === 'tgw') {
     out.action = null;
     out.interface_id = null;
