@@ -4,6 +4,9 @@
 import type { Readable } from 'node:stream';
 import { type FlowListQuery, flowList, type TopQuery, topTalkers } from '../analyses/index.js';
 import { DuckdbEngine, type QueryResult } from '../engine/index.js';
+
+export { WRITER_MEMORY_LIMIT } from '../engine/index.js';
+
 import { filterToSql } from '../filter/index.js';
 import {
   type FlowSink,
@@ -25,12 +28,18 @@ export interface IngestRequest {
   readonly stdin?: Readable;
   /** parse worker threads (0: parse on the main thread) */
   readonly workers?: number;
+  /** DuckDB's memory limit while loading ('512MB'); default the engine's WRITER_MEMORY_LIMIT */
+  readonly memoryLimit?: string;
   readonly onProgress?: (p: IngestProgress) => void;
 }
 
 export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<IngestReport> {
   const format = req.format === undefined ? undefined : parseFormat(req.format, '--format');
-  const engine = await DuckdbEngine.open({ path: cfg.db, readOnly: false });
+  const engine = await DuckdbEngine.open({
+    path: cfg.db,
+    readOnly: false,
+    ...(req.memoryLimit === undefined ? {} : { memoryLimit: req.memoryLimit }),
+  });
   try {
     const writer = await engine.writer();
     const now = cfg.now ?? (() => new Date());

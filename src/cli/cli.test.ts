@@ -379,3 +379,51 @@ describe('flowsight ingest with parse workers', () => {
     },
   );
 });
+
+describe('flowsight ingest when the store runs out of memory', () => {
+  /** 50 000 flows: more than DuckDB can hold in 16 MB before the commit */
+  function bigLog(path: string): void {
+    const lines = [HEADER];
+    for (let i = 0; i < 50_000; i++) {
+      lines.push(
+        `2 123456789010 eni-0${(i % 50).toString(16).padStart(16, '0')} 10.0.${(i >> 8) & 255}.${i & 255} 172.31.9.12 ${1024 + (i % 60000)} 443 6 ${(i % 90) + 1} ${(i * 37) % 100000} ${1700000000 + i} ${1700000060 + i} ACCEPT OK`,
+      );
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`);
+  }
+
+  it.each([0, 2])(
+    'with --workers %i, stops with a clear error naming the limit, keeps what was stored, and a later run with more memory finishes',
+    async (workers) => {
+      const small = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db, '--memory-limit', '16MB']);
+      expect(small.code).toBe(0);
+      const before = await storeState();
+      const big = join(dir, 'big.log');
+      bigLog(big);
+      const r = await runCli([
+        'ingest',
+        big,
+        '--db',
+        db,
+        '--memory-limit',
+        '16MB',
+        '--workers',
+        String(workers),
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the store ran out of its 15\.\d MiB memory limit while writing flows/);
+      expect(r.stderr).toMatch(/hint: run again with a higher --memory-limit/);
+      expect(await storeState()).toBe(before);
+      const again = await runCli(['ingest', dir, '--db', db, '--json', '--workers', String(workers)]);
+      expect(JSON.parse(again.stdout)).toMatchObject({ files: 1, flows: 50_000, skippedFiles: 1 });
+    },
+  );
+
+  it('refuses a memory limit without a unit or below 16 MB, naming the flag', async () => {
+    for (const bad of ['512', '8MB', 'lots']) {
+      const r = await runCli(['ingest', dir, '--db', db, '--memory-limit', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--memory-limit '${bad}' is not a memory size of at least 16 MB`);
+    }
+  });
+});

@@ -65,8 +65,9 @@ export async function main(args: readonly string[], io: Io = processIo()): Promi
       io.stderr.write(`error: ${e.message}\n`);
       if (e.at !== undefined && !e.message.includes(e.at)) io.stderr.write(`  at: ${e.at}\n`);
       if (e.hint !== undefined) io.stderr.write(`hint: ${e.hint}\n`);
-      // a policy that does not load is like a bad argument: `check` exits 1 only for findings
-      return e.code.startsWith('policy.') ? EXIT.usage : EXIT.user;
+      // a bad argument (cli.*) or a policy that does not load is a usage error: `check` exits 1
+      // only for findings
+      return e.code.startsWith('policy.') || e.code.startsWith('cli.') ? EXIT.usage : EXIT.user;
     }
     io.stderr.write(`internal error (a bug in flowsight; please report it): ${(e as Error).message}\n`);
     if (args.includes('--debug')) io.stderr.write(`${(e as Error).stack}\n`);

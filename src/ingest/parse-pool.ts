@@ -9,7 +9,10 @@ import type { ParseStats } from './parse/index.js';
 import type { FromWorker, ParseJob, ToWorker } from './parse-worker.js';
 
 export interface ParsePool {
-  /** parses a file in a worker; `onBatch` must copy the batch before it returns */
+  /**
+   * Parses a file in a worker; `onBatch` must copy the batch before it returns. If `onBatch`
+   * throws, the rest of the file's batches are dropped and the parse rejects with that error.
+   */
   parse(job: Omit<ParseJob, 'type'>, onBatch: (b: FlowBatch) => void): Promise<ParseStats>;
   close(): Promise<void>;
 }
@@ -41,11 +44,16 @@ export function createParsePool(size: number): ParsePool {
       const w = await acquire();
       try {
         return await new Promise<ParseStats>((resolve, reject) => {
+          // a batch the caller could not take (the store failed) fails the file, but only once the
+          // worker is through with it: its later batches are dropped, so none reaches the next job
+          let refused: { error: unknown } | undefined;
           const onMessage = (m: FromWorker) => {
             switch (m.type) {
               case 'batch':
                 try {
-                  onBatch(m.batch);
+                  if (refused === undefined) onBatch(m.batch);
+                } catch (e) {
+                  refused = { error: e };
                 } finally {
                   w.postMessage(
                     { type: 'recycle', batch: m.batch } satisfies ToWorker,
@@ -55,20 +63,22 @@ export function createParsePool(size: number): ParsePool {
                 return;
               case 'done':
                 done();
-                resolve(m.stats);
+                if (refused !== undefined) reject(refused.error);
+                else resolve(m.stats);
                 return;
               case 'error':
                 done();
                 reject(
-                  new UserError(m.error.code, m.error.message, {
-                    ...(m.error.hint ? { hint: m.error.hint } : {}),
-                    ...(m.error.at ? { at: m.error.at } : {}),
-                  }),
+                  refused?.error ??
+                    new UserError(m.error.code, m.error.message, {
+                      ...(m.error.hint ? { hint: m.error.hint } : {}),
+                      ...(m.error.at ? { at: m.error.at } : {}),
+                    }),
                 );
                 return;
               case 'bug':
                 done();
-                reject(new Error(`parse worker failed on ${job.path}: ${m.message}`));
+                reject(refused?.error ?? new Error(`parse worker failed on ${job.path}: ${m.message}`));
                 return;
               default: {
                 const never: never = m;

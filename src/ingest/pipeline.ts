@@ -27,7 +27,12 @@ interface GroupResult {
   failed: { file: FileInput; error: UserError }[];
   /** files taken from the queue, in order */
   taken: FileInput[];
+  /** a failure of the store itself (or a bug), not of one file: the run stops */
+  fatal?: { error: unknown };
 }
+
+/** The store failed (`store.*`, e.g. out of memory): no other file would fare better. */
+const storeFailed = (e: unknown): boolean => e instanceof UserError && e.code.startsWith('store.');
 
 function emptyReport(): IngestReport {
   return {
@@ -80,6 +85,10 @@ export async function ingest(
   try {
     while (queue.length > 0) {
       const g = await runGroup(queue, sink, opts, pool, Math.max(1, workers), progress);
+      if (g.fatal !== undefined) {
+        if (sink.inTransaction) await sink.rollback();
+        throw g.fatal.error;
+      }
       if (g.failed.length > 0) {
         if (sink.inTransaction) await sink.rollback();
         for (const f of g.failed) report.failed.push({ path: f.file.path, error: f.error });
@@ -87,7 +96,7 @@ export async function ingest(
         queue = [...g.taken.filter((f) => !bad.has(f)), ...queue.slice(g.taken.length)];
         continue;
       }
-      if (sink.inTransaction) await sink.commit();
+      if (sink.inTransaction) await commitOrRollBack(sink);
       for (const s of g.stats) addStats(report, s, maxSamples);
       report.skippedFiles += g.skipped.length;
       report.skipped.push(...g.skipped);
@@ -115,9 +124,19 @@ async function ingestStdin(
     await sink.commit();
     addStats(report, r.parsed.stats, maxSamples);
   } catch (e) {
-    if (!(e instanceof UserError)) throw e;
     if (sink.inTransaction) await sink.rollback();
+    if (!(e instanceof UserError) || storeFailed(e)) throw e;
     report.failed.push({ path: '-', error: e });
+  }
+}
+
+/** Commits; a commit that fails (the store out of memory, say) is rolled back before the error goes on. */
+async function commitOrRollBack(sink: FlowSink): Promise<void> {
+  try {
+    await sink.commit();
+  } catch (e) {
+    if (sink.inTransaction) await sink.rollback();
+    throw e;
   }
 }
 
@@ -138,7 +157,8 @@ async function runGroup(
       g.taken.length < queue.length &&
       g.taken.length < GROUP_FILES &&
       flows < GROUP_FLOWS &&
-      g.failed.length === 0
+      g.failed.length === 0 &&
+      g.fatal === undefined
     ) {
       const f = queue[g.taken.length] as FileInput;
       g.taken.push(f);
@@ -158,8 +178,9 @@ async function runGroup(
         flows += stats.flows;
         g.stats.push(stats);
       } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        g.failed.push({ file: f, error: e });
+        // the other lane may still be appending: record and stop, and let it finish first
+        if (e instanceof UserError && !storeFailed(e)) g.failed.push({ file: f, error: e });
+        else g.fatal ??= { error: e };
       }
     }
   };

@@ -74,3 +74,28 @@ export function parseCount(text: string, flag: string, min: number, max: number)
   }
   return Number(text);
 }
+
+const MEMORY = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+/** A DuckDB memory limit such as 512MB or 2GiB, at least 16 MB; returned as DuckDB reads it. */
+export function parseMemoryLimit(text: string, flag: string): string {
+  const m = MEMORY.exec(text.trim());
+  const scale: Record<string, number> = {
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    tib: 1024 ** 4,
+  };
+  const unit = m?.[2]?.toLowerCase() ?? '';
+  if (m === null || Number(m[1]) * (scale[unit] ?? 0) < 16e6) {
+    throw new UserError('cli.bad-memory-limit', `${flag} '${text}' is not a memory size of at least 16 MB`, {
+      at: flag,
+      hint: `give a number and a unit, e.g. ${flag} 512MB or ${flag} 2GB`,
+    });
+  }
+  return `${m[1]}${m[2]}`;
+}

@@ -4,10 +4,10 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { IngestReport } from '../../app/index.js';
-import { runIngest } from '../../app/index.js';
+import { runIngest, WRITER_MEMORY_LIMIT } from '../../app/index.js';
 import type { Io } from '../io.js';
 import { count, humanBytes, toJson } from '../output.js';
-import { dbOption, parseCount } from './common.js';
+import { dbOption, parseCount, parseMemoryLimit } from './common.js';
 
 export function ingestCommand(io: Io, setExit: (code: number) => void): Command {
   const cmd = new Command('ingest')
@@ -24,6 +24,10 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
     .option(
       '--workers <n>',
       'parse threads (default: one per core, at most 3; 0: parse on the thread writing the store)',
+    )
+    .option(
+      '--memory-limit <size>',
+      `DuckDB's memory while loading, e.g. 512MB or 2GB (default ${WRITER_MEMORY_LIMIT}; peak RSS is about this plus 250-300 MB)`,
     );
   dbOption(cmd);
   cmd.addHelpText(
@@ -31,8 +35,13 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
     '\nExamples:\n  flowsight ingest ./AWSLogs\n  flowsight ingest "logs/**/*.log.gz" --db flows.duckdb\n  aws logs tail ... | flowsight ingest - --format "${version} ${account-id} ${interface-id} ${srcaddr} ..."',
   );
   return cmd.action(
-    async (paths: string[], opts: { db: string; format?: string; json?: boolean; workers?: string }) => {
+    async (
+      paths: string[],
+      opts: { db: string; format?: string; json?: boolean; workers?: string; memoryLimit?: string },
+    ) => {
       const workers = opts.workers === undefined ? undefined : parseCount(opts.workers, '--workers', 0, 16);
+      const memoryLimit =
+        opts.memoryLimit === undefined ? undefined : parseMemoryLimit(opts.memoryLimit, '--memory-limit');
       const started = Date.now();
       const bar = io.stderr.isTTY && !opts.json ? progressBar(io) : undefined;
       let report: IngestReport;
@@ -44,6 +53,7 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
             stdin: io.stdin,
             ...(opts.format === undefined ? {} : { format: opts.format }),
             ...(workers === undefined ? {} : { workers }),
+            ...(memoryLimit === undefined ? {} : { memoryLimit }),
             ...(bar === undefined ? {} : { onProgress: (p) => bar.update(p) }),
           },
         );

@@ -39,7 +39,12 @@ export interface DuckdbOptions {
   readonly readOnly: boolean;
   /** DuckDB worker threads; default: all cores */
   readonly threads?: number;
+  /** DuckDB's memory limit for a writer, in DuckDB's notation ('256MB', '1GB'); default WRITER_MEMORY_LIMIT */
+  readonly memoryLimit?: string;
 }
+
+/** A writer's default DuckDB memory limit (see open()). */
+export const WRITER_MEMORY_LIMIT = '256MB';
 
 export class DuckdbEngine implements Engine {
   readonly name = 'duckdb';
@@ -64,7 +69,11 @@ export class DuckdbEngine implements Engine {
         // transaction until commit (DuckDB's optimistic writes do not cover appenders), spilling to
         // a temp file; 128 MB ran out of pinnable memory on the 10 M demo, whose TGW flows fill the
         // 67-column wide table. Storage version 1.5 turns on newer compression (~2 B/flow less).
-        { preserve_insertion_order: 'false', memory_limit: '256MB', storage_compatibility_version: 'v1.5.0' };
+        {
+          preserve_insertion_order: 'false',
+          memory_limit: opts.memoryLimit ?? WRITER_MEMORY_LIMIT,
+          storage_compatibility_version: 'v1.5.0',
+        };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
     let instance: DuckDBInstance;
     try {

@@ -5,6 +5,7 @@
 // Strings are dictionary-encoded here: batch-local ids -> store ids.
 
 import { type DuckDBConnection, DuckDBTimestampValue } from '@duckdb/node-api';
+import { UserError } from '../../errors.js';
 import { type FlowBatch, STORAGE_COLUMNS, STORE } from '../../flow/index.js';
 import { ChunkAppender } from './chunk-appender.js';
 
@@ -31,6 +32,26 @@ function anySet(mask: Uint8Array, rows: number): boolean {
 
 const identityKey = (size: number, hash: string): string => `${size}:${hash}`;
 
+/** DuckDB's words when a buffer cannot be had within its memory limit. */
+const OUT_OF_MEMORY = /could not allocate|failed to pin|out of memory/i;
+
+/**
+ * A DuckDB failure while storing flows, as the user can act on it: running out of the memory
+ * limit becomes `store.out-of-memory` (what to raise, and that the open transaction is dropped);
+ * anything else is left as it is.
+ */
+export function storeFailure(e: unknown, memoryLimit: string): unknown {
+  if (!(e instanceof Error) || !OUT_OF_MEMORY.test(e.message)) return e;
+  return new UserError(
+    'store.out-of-memory',
+    `the store ran out of its ${memoryLimit} memory limit while writing flows (${e.message.split('\n')[0]})`,
+    {
+      hint: 'run again with a higher --memory-limit, e.g. --memory-limit 1GB; files stored before this are kept and are skipped on the next run',
+      cause: e,
+    },
+  );
+}
+
 export class FlowWriter {
   private readonly dict = new Map<string, number>();
   private readonly known = new Map<string, string>(); // size:hash -> path, committed or pending
@@ -42,10 +63,13 @@ export class FlowWriter {
   /** flows appended per file started in this transaction */
   private readonly open = new Map<number, number>();
   private started = 0;
+  private txOpen = false;
 
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly columns: { readonly core: readonly string[]; readonly wide: readonly string[] },
+    /** DuckDB's memory limit as it prints it, for errors */
+    private readonly memoryLimit: string,
   ) {}
 
   /** Loads the dictionary, the ingested files and the next ids; the schema must exist. */
@@ -59,7 +83,10 @@ export class FlowWriter {
       )
         .getRows()
         .map((r) => String(r[0]));
-    const w = new FlowWriter(conn, { core: await names(STORE.core), wide: await names(STORE.wide) });
+    const limit = String(
+      (await conn.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]?.[0] ?? 'its',
+    );
+    const w = new FlowWriter(conn, { core: await names(STORE.core), wide: await names(STORE.wide) }, limit);
     const dict = await conn.runAndReadAll(`SELECT id, value FROM "${STORE.dict}"`);
     for (const [id, value] of dict.getRows()) {
       w.dict.set(String(value), Number(id));
@@ -79,14 +106,16 @@ export class FlowWriter {
     return path === undefined ? undefined : { path };
   }
 
+  /** A transaction is open: begun, and neither committed nor rolled back (a failed commit leaves it open). */
   get inTransaction(): boolean {
-    return this.appenders !== undefined;
+    return this.txOpen;
   }
 
   /** Opens a transaction for one or more files. */
   async begin(): Promise<void> {
-    if (this.appenders !== undefined) throw new Error('a transaction is already open');
+    if (this.txOpen) throw new Error('a transaction is already open');
     await this.conn.run('BEGIN TRANSACTION');
+    this.txOpen = true;
     this.pendingDict = [];
     this.pendingFiles = [];
     this.open.clear();
@@ -115,8 +144,13 @@ export class FlowWriter {
     if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
     if (batch.length === 0) return;
     if (batch.strings.length > 0) this.remap(batch);
-    if (batch.coreLength > 0) appenders.core.append(batch, fileId, 0, batch.coreLength);
-    if (batch.coreLength < batch.length) appenders.wide.append(batch, fileId, batch.coreLength, batch.length);
+    try {
+      if (batch.coreLength > 0) appenders.core.append(batch, fileId, 0, batch.coreLength);
+      if (batch.coreLength < batch.length)
+        appenders.wide.append(batch, fileId, batch.coreLength, batch.length);
+    } catch (e) {
+      throw storeFailure(e, this.memoryLimit);
+    }
     this.open.set(fileId, flows + batch.length);
   }
 
@@ -155,8 +189,19 @@ export class FlowWriter {
     return done;
   }
 
-  /** Records the files ended since begin() and commits them with their flows. */
+  /**
+   * Records the files ended since begin() and commits them with their flows. If it fails, the
+   * transaction is still open: roll it back.
+   */
   async commit(now: Date): Promise<readonly IngestedFile[]> {
+    try {
+      return await this.commitOrThrow(now);
+    } catch (e) {
+      throw storeFailure(e, this.memoryLimit);
+    }
+  }
+
+  private async commitOrThrow(now: Date): Promise<readonly IngestedFile[]> {
     if (this.open.size > 0) throw new Error(`commit() with ${this.open.size} file(s) still open`);
     const appenders = this.requireAppender();
     appenders.core.close();
@@ -184,6 +229,7 @@ export class FlowWriter {
     }
     files.closeSync();
     await this.conn.run('COMMIT');
+    this.txOpen = false;
     const done = this.pendingFiles;
     this.nextFileId += this.started;
     this.pendingDict = [];
@@ -206,7 +252,13 @@ export class FlowWriter {
     for (const f of this.pendingFiles) this.known.delete(identityKey(f.size, f.hash));
     this.pendingDict = [];
     this.pendingFiles = [];
-    await this.conn.run('ROLLBACK');
+    this.txOpen = false;
+    try {
+      await this.conn.run('ROLLBACK');
+    } catch (e) {
+      // a COMMIT that failed has already ended the transaction in DuckDB
+      if (!/no transaction is active/i.test((e as Error).message)) throw e;
+    }
   }
 
   private requireAppender(): { core: ChunkAppender; wide: ChunkAppender } {
