@@ -14,7 +14,7 @@ import {
   tgwLossSql,
 } from './check-builtin.js';
 import { type CheckResult, checkResult } from './check-result.js';
-import { ruleEvidenceSql, ruleFindingsSql } from './check-rules.js';
+import { FINDING_KEY, ruleEvidenceSql, ruleFindingsSql } from './check-rules.js';
 import { type Bounds, expectationsSql, healthSql } from './check-silence.js';
 import {
   minutesOf,
@@ -28,7 +28,7 @@ import {
 import { classifiedTrafficSql, TRAFFIC_TABLE } from './classify-groups.js';
 import type { FindingKind } from './finding.js';
 import type { Policy } from './model.js';
-import { dictionaryIds, num, type Row } from './result-rows.js';
+import { dictionaryIds, keyOf, num, type Row } from './result-rows.js';
 import { ADDRESS_TABLES, addressTableSql } from './segment-sql.js';
 
 export interface CheckRequest {
@@ -54,8 +54,8 @@ export interface CheckQueries {
   classify(p: Plan): readonly SqlNode[];
   /** rule violations and blocked attempts (per source), from the classified groups */
   readonly rules: SqlNode;
-  /** their evidence: a narrow pass over the flows on their ports */
-  evidence(ruleRows: readonly Row[]): SqlNode | null;
+  /** their evidence: a narrow pass over the flows on their ports (with `window`: each finding's first seconds only) */
+  evidence(ruleRows: readonly Row[], window?: number): SqlNode | null;
   expectations(p: Plan): SqlNode | null;
   health(p: Plan): SqlNode | null;
   /** connections with unanswered SYNs (a temporary table), their ports, then their flows */
@@ -110,7 +110,7 @@ export function checkQueries(
       classifiedTrafficSql(policy, range, p),
     ],
     rules: ruleFindingsSql(policy, range),
-    evidence: (rows) => ruleEvidenceSql(policy, range, rows),
+    evidence: (rows, window) => ruleEvidenceSql(policy, range, rows, window),
     expectations: (p) => expectationsSql(policy, p),
     health: (p) => healthSql(policy, p),
     droppedConnections: droppedConnectionsSql(),
@@ -129,6 +129,33 @@ export function checkQueries(
 
 /** Runs one query; the caller's engine. */
 export type RunQuery = (node: SqlNode) => Promise<readonly Row[]>;
+
+/** How far past its first flow a finding's evidence is looked for first (seconds). */
+export const EVIDENCE_WINDOW = 900;
+
+/**
+ * Evidence rows for the rule findings: first from each finding's first EVIDENCE_WINDOW seconds,
+ * which at 10 M flows reads a tenth of the store; a finding that shows fewer flows there than it
+ * should (its first `n`, or all it has) is looked for again over its whole span. The first `n`
+ * flows by start are the same either way, since every flow left out starts later.
+ */
+async function ruleEvidence(
+  run: RunQuery,
+  q: CheckQueries,
+  rules: readonly Row[],
+  n: number,
+): Promise<readonly Row[]> {
+  const first = await orNone(run, q.evidence(rules, EVIDENCE_WINDOW));
+  const shown = new Map(first.map((e) => [keyOf(e, FINDING_KEY), e]));
+  const short = rules.filter((r) => {
+    const ev = shown.get(keyOf(r, FINDING_KEY))?.ev;
+    return (Array.isArray(ev) ? ev.length : 0) < Math.min(n, num(r.flows));
+  });
+  if (short.length === 0) return first;
+  const again = new Set(short.map((r) => keyOf(r, FINDING_KEY)));
+  const rest = await orNone(run, q.evidence(short));
+  return [...first.filter((e) => !again.has(keyOf(e, FINDING_KEY))), ...rest];
+}
 
 const orNone = async (run: RunQuery, node: SqlNode | null): Promise<readonly Row[]> =>
   node === null ? [] : run(node);
@@ -155,7 +182,7 @@ export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQ
     await run(q.stage(plan));
     for (const node of q.classify(plan)) await run(node);
     const rules = await run(q.rules);
-    const evidence = await orNone(run, q.evidence(rules));
+    const evidence = await ruleEvidence(run, q, rules, policy.evidence);
     const expectations = await orNone(run, q.expectations(plan));
     const health = await orNone(run, q.health(plan));
     await run(q.droppedConnections);

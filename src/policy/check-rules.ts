@@ -127,22 +127,36 @@ function keyRow(r: Row): SqlNode {
 
 /**
  * Evidence for rule findings (rows of ruleFindingsSql): one row per finding key with `ev`, its
- * first flows, from a narrow pass over the flows on the findings' ports and time. Null when
- * there is nothing to show.
+ * first flows, from a narrow pass over the flows on the findings' ports and time; with `window`,
+ * only over each finding's first `window` seconds (complete when it holds enough of its flows:
+ * see evidenceComplete). Null when there is nothing to show.
  */
-export function ruleEvidenceSql(policy: Policy, range: CheckRange, findings: readonly Row[]): SqlNode | null {
+export function ruleEvidenceSql(
+  policy: Policy,
+  range: CheckRange,
+  findings: readonly Row[],
+  window?: number,
+): SqlNode | null {
   if (findings.length === 0 || policy.evidence === 0) return null;
   const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
-  const first = Math.min(...findings.map((f) => Number(f.t_first)));
-  const last = Math.max(...findings.map((f) => Number(f.t_last)));
   const judged = sql`(${ident('action')} IS NOT NULL OR ${ident(STORE.kindColumn)} = 'tgw')`;
   const ports = findings.map((f) => ({ protocol: num(f.protocol), port: num(f.port) }));
-  const where = and(
-    timeWhere(range),
-    sql`${ident('start')} BETWEEN ${value(first, 'u32')} AND ${value(last, 'u32')}`,
-    judged,
-    prefilter(ports),
-  );
+  const between = (a: number, b: number) =>
+    sql`${ident('start')} BETWEEN ${value(a, 'u32')} AND ${value(b, 'u32')}`;
+  // each finding from its first flow: all of it, or only its first `window` seconds (the flows
+  // are stored roughly in time order, so DuckDB skips most of the store by its zone maps)
+  const when =
+    window === undefined
+      ? between(
+          Math.min(...findings.map((f) => Number(f.t_first))),
+          Math.max(...findings.map((f) => Number(f.t_last))),
+        )
+      : or(
+          ...findings.map((f) =>
+            between(Number(f.t_first), Math.min(Number(f.t_last), Number(f.t_first) + window)),
+          ),
+        );
+  const where = and(timeWhere(range), when, judged, prefilter(ports));
   const carry = [
     'cseg',
     'vseg',

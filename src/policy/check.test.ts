@@ -242,6 +242,29 @@ exceptions:
     ]);
   });
 
+  it("shows a finding's first flows even when they are hours apart (past the first evidence window)", async () => {
+    const policy = parsePolicy(
+      `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
+rules: [{ name: a-to-b, deny: { from: a, to: b } }]
+evidence: 3
+`,
+      'p.yaml',
+    );
+    // one exchange now, two more two and three hours later: the first three flows span 2 h
+    const flows = [
+      ...talk(0, '10.1.1.5', '10.2.0.8', 1521),
+      ...talk(120, '10.1.1.5', '10.2.0.8', 1521),
+      ...talk(180, '10.1.1.5', '10.2.0.8', 1521),
+    ];
+    const r = await check(policy, flows, { since: T, until: T + 240 * M });
+    expect(r.findings.map((f) => [f.kind, f.flows])).toEqual([['violation', 6]]);
+    expect(r.findings[0]?.evidence.map((e) => e.start)).toEqual([
+      '2027-01-10T00:00:00Z',
+      '2027-01-10T00:00:00Z',
+      '2027-01-10T02:00:00Z',
+    ]);
+  });
+
   it('judges records without an end time (a custom format may omit it) by their start', async () => {
     const policy = parsePolicy(
       `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
