@@ -46,7 +46,7 @@ export interface CheckRequest {
 export type Plan = Bounds & StageShape;
 
 export interface CheckQueries {
-  /** flows, records, IPv6 flows, first start, last end and the end of the stretch judged in the range */
+  /** flows, records, IPv6 flows, first start, last end and last start in the range */
   readonly extent: SqlNode;
   /** the one pass over every flow: creates the stage table */
   stage(p: Plan): SqlNode;
@@ -102,7 +102,7 @@ export function checkQueries(
   );
   return {
     extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records, count(*) FILTER (WHERE ${v6}) AS v6,
-  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(greatest(coalesce("end", start), start + 1)) AS t_stop FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(start) AS t_start FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
     stage: (p) => stageSql(policy, range, p),
     classify: (p) => [
       addressesSql(policy, range, p, 'v4'),
@@ -163,9 +163,11 @@ const orNone = async (run: RunQuery, node: SqlNode | null): Promise<readonly Row
 function planOf(req: CheckRequest, extent: Row): Plan {
   const at = (v: unknown) => (v === null || v === undefined ? undefined : num(v));
   const start = req.since ?? at(extent.t_first) ?? req.now;
-  // t_stop: past the last start even where a record ends when it starts (or has no end), so
-  // every flow's minute lies inside the bitmaps
-  const horizon = Math.max(start, req.until ?? at(extent.t_stop) ?? start);
+  // past the last start too, where a record ends when it starts (or has no end): every flow's
+  // minute lies inside the bitmaps
+  const last = at(extent.t_last);
+  const stop = last === undefined ? undefined : Math.max(last, num(extent.t_start) + 1);
+  const horizon = Math.max(start, req.until ?? stop ?? start);
   return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0 };
 }
 
