@@ -18,6 +18,11 @@ export interface Dimension {
    * IPv6 half, with no CASE to evaluate per flow. See `groupFlows`.
    */
   readonly v4?: { readonly where: SqlNode; readonly keys: readonly SqlNode[] };
+  /**
+   * The keys over flow_core's rows (STORE.coreView), where simpler: IPv4 only, and pkt-* there
+   * only when it equals srcaddr/dstaddr, so the effective address is the captured one.
+   */
+  readonly core?: readonly SqlNode[];
   /** the shown value, over key columns named by `key(i)` of an aggregated relation */
   display(key: (i: number) => SqlNode): SqlNode;
   /**
@@ -57,6 +62,7 @@ function effective(name: string, [pkt, plain]: readonly [string, string]): Dimen
       where: and(sql`${pkt6} IS NULL`, or(sql`${pkt4} IS NOT NULL`, sql`${plain6} IS NULL`)),
       keys: [sql`coalesce(${pkt4}, ${plain4})`, NO_V6],
     },
+    core: [plain4 as SqlNode, NO_V6],
     display: addressDisplay,
   };
 }
@@ -149,17 +155,22 @@ export function groupFlows(
   dims: readonly Dimension[],
   where: SqlNode,
   aggregates: SqlNode,
+  /** the relation of flows: the whole store (default), flow_wide alone, or flow_core's rows (IPv4 only) */
+  from: 'store' | 'wide' | 'core' = 'store',
 ): SqlNode {
-  const select = (keysOf: (d: Dimension) => readonly SqlNode[], from: SqlNode, only: SqlNode) => {
+  const select = (keysOf: (d: Dimension) => readonly SqlNode[], rel: SqlNode, only: SqlNode) => {
     const keys = dims.flatMap((d, i) => keysOf(d).map((k, j) => sql`${k} AS ${ident(keyName(i, j))}`));
-    return sql`SELECT ${join(keys)}, ${aggregates} FROM ${from} WHERE ${only} GROUP BY ALL`;
+    return sql`SELECT ${join(keys)}, ${aggregates} FROM ${rel} WHERE ${only} GROUP BY ALL`;
   };
   const g = ident(name);
+  if (from === 'core')
+    return sql`${g} AS (${select((d) => d.core ?? d.v4?.keys ?? d.keys, ident(STORE.coreView), where)})`;
+  const table = ident(from === 'wide' ? STORE.wide : STORE.table);
   const v4 = dims.flatMap((d) => (d.v4 === undefined ? [] : [d.v4.where]));
-  if (v4.length === 0) return sql`${g} AS (${select((d) => d.keys, ident(STORE.table), where)})`;
-  const f = ident('f');
+  if (v4.length === 0) return sql`${g} AS (${select((d) => d.keys, table, where)})`;
+  const f = ident(`${name}_f`);
   const allV4 = and(...v4);
-  return sql`${f} AS NOT MATERIALIZED (SELECT * FROM ${ident(STORE.table)} WHERE ${where}),
+  return sql`${f} AS NOT MATERIALIZED (SELECT * FROM ${table} WHERE ${where}),
 ${g} AS (
   ${select((d) => d.v4?.keys ?? d.keys, f, allV4)}
   UNION ALL

@@ -23,15 +23,24 @@ export function groupAdditive(
   aggs: readonly Additive[],
 ): SqlNode {
   const list = join(aggs.map((a) => sql`${a.expr} AS ${ident(a.name)}`));
-  if (!dims.some((d) => d.derive !== undefined)) return groupFlows(name, dims, where, list);
-  const raw = `${name}_base`;
+  const sums = join(aggs.map((a) => sql`sum(${ident(a.name)}) AS ${ident(a.name)}`));
+  const derived = dims.some((d) => d.derive !== undefined);
+  const raw = derived ? `${name}_base` : name;
   const base = dims.map((d) => d.derive?.base ?? d);
+  // flow_core and flow_wide are grouped apart and their groups merged: on flow_core the keys are
+  // plain columns (no effective-address CASE) and each hash table is smaller (top sources over
+  // 100 M bench flows: 1.2 s through the flow_store view, 0.86-0.96 s this way)
+  const baseKeys = join(base.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j)))));
+  const [core, wide] = [`${name}_core`, `${name}_wide`];
+  const merged = sql`${groupFlows(core, base, where, list, 'core')},
+${groupFlows(wide, base, where, list, 'wide')},
+${ident(raw)} AS (SELECT ${baseKeys}, ${sums} FROM (SELECT * FROM ${ident(core)} UNION ALL SELECT * FROM ${ident(wide)}) GROUP BY ALL)`;
+  if (!derived) return merged;
   const keys = dims.flatMap((d, i) =>
     d.derive === undefined
       ? d.keys.map((_, j) => ident(keyName(i, j)))
       : [sql`${d.derive.map((j) => ident(keyName(i, j)))} AS ${ident(keyName(i, 0))}`],
   );
-  const sums = join(aggs.map((a) => sql`sum(${ident(a.name)}) AS ${ident(a.name)}`));
-  return sql`${groupFlows(raw, base, where, list)},
+  return sql`${merged},
 ${ident(name)} AS (SELECT ${join(keys)}, ${sums} FROM ${ident(raw)} GROUP BY ALL)`;
 }

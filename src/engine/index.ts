@@ -6,5 +6,11 @@ export {
   WRITER_MEMORY_LIMIT,
 } from './duckdb/duckdb-engine.js';
 export type { FileIdentity, FlowWriter, IngestedFile } from './duckdb/flow-writer.js';
-export { flowsViewSql, storeColumnDefs } from './duckdb/schema.js';
+export {
+  coreColumnDefs,
+  coreViewSql,
+  flowStoreViewSql,
+  flowsViewSql,
+  storeColumnDefs,
+} from './duckdb/schema.js';
 export type { Engine, QueryResult, Row } from './engine.js';

@@ -74,6 +74,8 @@ export const STORE = Object.freeze({
   core: 'flow_core',
   /** every other flow, in the full layout (kind, file_id, STORAGE_COLUMNS, extra) */
   wide: 'flow_wide',
+  /** a temporary view per connection: flow_core's rows in flow_store's columns (additive analyses group it apart) */
+  coreView: 'flow_store_core',
   /** flow_core's derived columns: end - start, and whether pkt-src/dstaddr were given (and equal) */
   durColumn: 'dur',
   pktColumn: 'has_pkt',

@@ -1,10 +1,18 @@
-// Test support for the filter and analysis tests: an in-memory DuckDB holding the store table as
-// the engine defines it (storeColumnDefs) plus a test row id, and the string dictionary; runs a
-// filter against it and returns the `rid` of each selected flow.
+// Test support for the filter and analysis tests: an in-memory DuckDB holding the store as the
+// engine defines it (flow_core, flow_wide, the flow_store view and the core view), each table
+// with a test row id, and the string dictionary. Flows go to flow_core when they fit it, as
+// ingest routes them (flow/route-batch.ts), else to flow_wide. Runs a filter against the store
+// and returns the `rid` of each selected flow.
 
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { PARAM_TYPES, storeColumnDefs } from '../../src/engine/index.js';
-import { columnBySql, parseAddress, STORE } from '../../src/flow/index.js';
+import {
+  coreColumnDefs,
+  coreViewSql,
+  flowStoreViewSql,
+  PARAM_TYPES,
+  storeColumnDefs,
+} from '../../src/engine/index.js';
+import { CORE_COLUMNS, columnBySql, parseAddress, STORAGE_COLUMNS, STORE } from '../../src/flow/index.js';
 import { duckdbDialect, render, type SqlNode } from '../../src/sql/index.js';
 
 /** One hand-made flow: SQL field names with log-like values (addresses as text, `null` for `-`). */
@@ -15,10 +23,44 @@ export type TestFlow = { readonly rid: number; readonly kind?: 'vpc' | 'tgw' } &
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const I64_MAX = 2n ** 63n - 1n;
 
-/** CREATE TABLE text for the store as the engine defines it, plus a test row id. */
-export function storeDdl(table: string = STORE.table): string {
+/** CREATE TABLE text for a table in flow_wide's layout, plus a test row id. */
+export function storeDdl(table: string = STORE.wide): string {
   const cols = storeColumnDefs().map(([name, type]) => `"${name}" ${type}`);
   return `CREATE OR REPLACE TABLE "${table}" (rid INTEGER, ${cols.join(', ')})`;
+}
+
+const STAGING = 'fs_test_flows';
+const CORE_NAMES = new Set(CORE_COLUMNS.map((c) => c.name));
+
+/** A flow fits flow_core (the rule of flow/route-batch.ts, in SQL over the staged flows). */
+function fitsCore(): string {
+  const wideOnly = STORAGE_COLUMNS.filter(
+    (c) => !CORE_NAMES.has(c.name) && !['end', 'pkt_srcaddr_v4', 'pkt_dstaddr_v4'].includes(c.name),
+  ).map((c) => `"${c.name}" IS NULL`);
+  return [
+    `"${STORE.kindColumn}" = 'vpc'`,
+    `"${STORE.extraColumn}" IS NULL`,
+    ...wideOnly,
+    `((start IS NULL AND "end" IS NULL) OR ("end" >= start AND "end" - start <= 65535))`,
+    `((pkt_srcaddr_v4 IS NULL AND pkt_dstaddr_v4 IS NULL) OR (pkt_srcaddr_v4 = srcaddr_v4 AND pkt_dstaddr_v4 = dstaddr_v4))`,
+  ].join(' AND ');
+}
+
+/** Moves the staged flows into flow_core and flow_wide. */
+function routeSql(): string {
+  const core = coreColumnDefs().map(([n]) => n);
+  const select = core.map((n) =>
+    n === STORE.durColumn
+      ? `CAST("end" - start AS USMALLINT)`
+      : n === STORE.pktColumn
+        ? 'pkt_srcaddr_v4 IS NOT NULL'
+        : `"${n}"`,
+  );
+  const fits = `coalesce(${fitsCore()}, false)`;
+  return [
+    `INSERT INTO "${STORE.core}" (rid, ${core.map((n) => `"${n}"`).join(', ')}) SELECT rid, ${select.join(', ')} FROM "${STAGING}" WHERE ${fits};`,
+    `INSERT INTO "${STORE.wide}" SELECT * FROM "${STAGING}" WHERE NOT ${fits};`,
+  ].join('\n');
 }
 
 function literal(v: number | bigint | string): string {
@@ -65,7 +107,12 @@ const bound = (types: readonly (keyof typeof PARAM_TYPES | undefined)[]) =>
 export async function createTestStore(): Promise<TestStore> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  await connection.run(storeDdl());
+  await connection.run(storeDdl(STORE.wide));
+  await connection.run(storeDdl(STAGING));
+  const core = coreColumnDefs().map(([name, type]) => `"${name}" ${type}`);
+  await connection.run(`CREATE TABLE "${STORE.core}" (rid INTEGER, ${core.join(', ')})`);
+  await connection.run(flowStoreViewSql());
+  await connection.run(coreViewSql());
   await connection.run(`CREATE TABLE "${STORE.dict}" (id UINTEGER, value VARCHAR)`);
   return {
     connection,
@@ -74,10 +121,13 @@ export async function createTestStore(): Promise<TestStore> {
       const rows = flows.map((f) => row(f, dict));
       const names = [...new Set(rows.flatMap((r) => [...r.keys()]))];
       const tuples = rows.map((r) => `(${names.map((n) => r.get(n) ?? 'NULL').join(', ')})`);
-      await connection.run(`DELETE FROM "${STORE.table}"; DELETE FROM "${STORE.dict}"`);
+      await connection.run(
+        `DELETE FROM "${STAGING}"; DELETE FROM "${STORE.core}"; DELETE FROM "${STORE.wide}"; DELETE FROM "${STORE.dict}"`,
+      );
       if (tuples.length > 0) {
         const columns = names.map((n) => `"${n}"`).join(', ');
-        await connection.run(`INSERT INTO "${STORE.table}" (${columns}) VALUES ${tuples.join(', ')}`);
+        await connection.run(`INSERT INTO "${STAGING}" (${columns}) VALUES ${tuples.join(', ')}`);
+        await connection.run(routeSql());
       }
       const entries = [...dict].map(([text, id]) => `(${id}, ${quote(text)})`);
       if (entries.length > 0)

@@ -19,7 +19,7 @@ import { UserError } from '../../errors.js';
 import { duckdbDialect, render, type SqlNode, type SqlType } from '../../sql/index.js';
 import type { Engine, QueryResult } from '../engine.js';
 import { FlowWriter } from './flow-writer.js';
-import { ensureSchema } from './schema.js';
+import { coreViewSql, ensureSchema } from './schema.js';
 
 /** How each pinned SQL type binds: a bigint above 2^127 left to inference would become HUGEINT and wrap. */
 export const PARAM_TYPES: Readonly<Record<SqlType, DuckDBType>> = {
@@ -90,6 +90,19 @@ export class DuckdbEngine implements Engine {
     }
     const engine = new DuckdbEngine(instance, await instance.connect(), opts.path);
     if (!opts.readOnly) await ensureSchema(engine.connection);
+    try {
+      await engine.connection.run(coreViewSql());
+    } catch (e) {
+      await engine.close();
+      throw new UserError(
+        'store.outdated',
+        `the flow store '${opts.path}' has an older layout than this flowsight reads (${(e as Error).message.split('\n')[0]})`,
+        {
+          hint: `upgrade it in place by opening it for writing once: flowsight ingest <any already-stored file> --db ${opts.path}`,
+          cause: e,
+        },
+      );
+    }
     return engine;
   }
 

@@ -126,17 +126,35 @@ export function coreColumnDefs(): ColumnDefs {
  * measurable cost on the analyses; docs/specs/ingest.md section 3).
  */
 export function flowStoreViewSql(): string {
+  return [
+    `CREATE OR REPLACE VIEW ${q(STORE.table)} AS`,
+    `${coreBranchSql()}`,
+    `UNION ALL BY NAME SELECT * FROM ${q(STORE.wide)}`,
+  ].join('\n');
+}
+
+/**
+ * STORE.coreView, a temporary view on each connection: flow_store's rows from flow_core alone,
+ * with every flow_store column (those flow_core lacks are NULL, typed by an empty flow_wide
+ * branch). Analyses that add up group flow_core through it and flow_wide apart, then merge.
+ */
+export function coreViewSql(): string {
+  return [
+    `CREATE OR REPLACE TEMP VIEW ${q(STORE.coreView)} AS`,
+    `${coreBranchSql()}`,
+    `UNION ALL BY NAME (SELECT * FROM ${q(STORE.wide)} LIMIT 0)`,
+  ].join('\n');
+}
+
+/** flow_core as flow_store shows it: kind, end and the pkt-* IPv4 halves derived. */
+function coreBranchSql(): string {
   const derived = [
     `CAST(${lit('vpc')} AS ${enumType(KIND_VALUES)}) AS ${q(STORE.kindColumn)}`,
     `CAST(${q('start')} + ${q(STORE.durColumn)} AS UINTEGER) AS ${q('end')}`,
     `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('srcaddr_v4')} END AS ${q('pkt_srcaddr_v4')}`,
     `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('dstaddr_v4')} END AS ${q('pkt_dstaddr_v4')}`,
   ];
-  return [
-    `CREATE OR REPLACE VIEW ${q(STORE.table)} AS`,
-    `SELECT * EXCLUDE (${q(STORE.durColumn)}, ${q(STORE.pktColumn)}), ${derived.join(', ')} FROM ${q(STORE.core)}`,
-    `UNION ALL BY NAME SELECT * FROM ${q(STORE.wide)}`,
-  ].join('\n');
+  return `SELECT * EXCLUDE (${q(STORE.durColumn)}, ${q(STORE.pktColumn)}), ${derived.join(', ')} FROM ${q(STORE.core)}`;
 }
 
 const enumValues = (type: string): string[] =>

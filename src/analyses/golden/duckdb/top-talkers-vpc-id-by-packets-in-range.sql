@@ -1,11 +1,13 @@
-WITH "g" AS (SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_store" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER)) GROUP BY ALL),
-t AS (SELECT * FROM g ORDER BY "packets" DESC NULLS LAST, "k0_0" LIMIT CAST($3 AS BIGINT)),
+WITH "g_core" AS (SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER)) GROUP BY ALL),
+"g_wide" AS (SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_wide" WHERE ("log_status" = 'OK' AND "start" >= CAST($3 AS UINTEGER) AND "start" < CAST($4 AS UINTEGER)) GROUP BY ALL),
+"g" AS (SELECT "k0_0", sum("packets") AS "packets" FROM (SELECT * FROM "g_core" UNION ALL SELECT * FROM "g_wide") GROUP BY ALL),
+t AS (SELECT * FROM g ORDER BY "packets" DESC NULLS LAST, "k0_0" LIMIT CAST($5 AS BIGINT)),
 total AS (SELECT coalesce(sum("packets"), 0) AS total, count(*) AS groups, (SELECT coalesce(sum("packets"), 0) FROM t) AS shown FROM g)
 SELECT * FROM (
   SELECT (SELECT value FROM "flow_dict" WHERE id = "t"."k0_0") AS "vpc_id", t."packets" AS "packets", t."packets" / nullif(total.total, 0) AS share, false AS other, row_number() OVER (ORDER BY t."packets" DESC NULLS LAST, t."k0_0") AS rank
   FROM t, total
   UNION ALL
   SELECT NULL AS "vpc_id", total.total - total.shown, (total.total - total.shown) / nullif(total.total, 0), true, NULL
-  FROM total WHERE total.groups > CAST($4 AS BIGINT)
+  FROM total WHERE total.groups > CAST($6 AS BIGINT)
 ) ORDER BY other, rank
--- params: [1795910400,1795996800,5,5]
+-- params: [1795910400,1795996800,1795910400,1795996800,5,5]
