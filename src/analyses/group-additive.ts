@@ -3,7 +3,8 @@
 // groups that share them add up. Only additive aggregates (sums and counts) may pass through.
 // At 10 M flows, segments of both endpoints cost ~0.65 s this way and ~1.5-2 s per flow.
 
-import { ident, join, type SqlNode, sql } from '../sql/index.js';
+import { STORE } from '../flow/index.js';
+import { and, ident, join, type SqlNode, sql } from '../sql/index.js';
 import { type Dimension, groupFlows, keyName } from './dimensions.js';
 
 /** An aggregate over flows that adds up across groups: `sum(...)` or `count(...)`. */
@@ -27,14 +28,8 @@ export function groupAdditive(
   const derived = dims.some((d) => d.derive !== undefined);
   const raw = derived ? `${name}_base` : name;
   const base = dims.map((d) => d.derive?.base ?? d);
-  // flow_core and flow_wide are grouped apart and their groups merged: on flow_core the keys are
-  // plain columns (no effective-address CASE) and each hash table is smaller (top sources over
-  // 100 M bench flows: 1.2 s through the flow_store view, 0.86-0.96 s this way)
-  const baseKeys = join(base.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j)))));
-  const [core, wide] = [`${name}_core`, `${name}_wide`];
-  const merged = sql`${groupFlows(core, base, where, list, 'core')},
-${groupFlows(wide, base, where, list, 'wide')},
-${ident(raw)} AS (SELECT ${baseKeys}, ${sums} FROM (SELECT * FROM ${ident(core)} UNION ALL SELECT * FROM ${ident(wide)}) GROUP BY ALL)`;
+  const merged =
+    spread(base) > 1 ? groupRows(raw, base, where, list) : groupApart(raw, base, where, list, sums);
   if (!derived) return merged;
   const keys = dims.flatMap((d, i) =>
     d.derive === undefined
@@ -43,4 +38,54 @@ ${ident(raw)} AS (SELECT ${baseKeys}, ${sums} FROM (SELECT * FROM ${ident(core)}
   );
   return sql`${merged},
 ${ident(name)} AS (SELECT ${join(keys)}, ${sums} FROM ${ident(raw)} GROUP BY ALL)`;
+}
+
+/** Dimensions with many values (addresses and ports; a segment counts as its address). */
+function spread(dims: readonly Dimension[]): number {
+  return dims.filter((d) => d.v4 !== undefined || d.name === 'srcport' || d.name === 'dstport').length;
+}
+
+/**
+ * Few groups for many flows (one address or port dimension at most): flow_core and flow_wide are
+ * grouped apart and their groups merged. On flow_core the keys are plain columns (no
+ * effective-address CASE) and each hash table is smaller: top sources over 100 M bench flows took
+ * 1.2 s through the flow_store view and 0.86 s this way.
+ */
+function groupApart(
+  name: string,
+  dims: readonly Dimension[],
+  where: SqlNode,
+  list: SqlNode,
+  sums: SqlNode,
+): SqlNode {
+  const keys = join(dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j)))));
+  const [core, wide] = [`${name}_core`, `${name}_wide`];
+  return sql`${groupFlows(core, dims, where, list, 'core')},
+${groupFlows(wide, dims, where, list, 'wide')},
+${ident(name)} AS (SELECT ${keys}, ${sums} FROM (SELECT * FROM ${ident(core)} UNION ALL SELECT * FROM ${ident(wide)}) GROUP BY ALL)`;
+}
+
+/**
+ * Groups nearly as many as flows (addresses with ports, say): merging two tables' groups would
+ * cost a second pass over millions of them, so the flows of both tables, each with its own key
+ * expressions (plain columns on flow_core), are grouped in one pass.
+ */
+function groupRows(name: string, dims: readonly Dimension[], where: SqlNode, list: SqlNode): SqlNode {
+  const names = dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j))));
+  const rows = (keysOf: (d: Dimension) => readonly SqlNode[], table: string, only: SqlNode) => {
+    const keys = dims.flatMap((d, i) => keysOf(d).map((k, j) => sql`${k} AS ${ident(keyName(i, j))}`));
+    return sql`SELECT ${join(keys)}, * FROM ${ident(table)} WHERE ${only}`;
+  };
+  const v4 = dims.flatMap((d) => (d.v4 === undefined ? [] : [d.v4.where]));
+  const wide =
+    v4.length === 0
+      ? [rows((d) => d.keys, STORE.wide, where)]
+      : [
+          rows((d) => d.v4?.keys ?? d.keys, STORE.wide, and(where, ...v4)),
+          rows((d) => d.keys, STORE.wide, and(where, sql`NOT ${and(...v4)}`)),
+        ];
+  const all = [rows((d) => d.core ?? d.v4?.keys ?? d.keys, STORE.coreView, where), ...wide];
+  return sql`${ident(name)} AS (SELECT ${join(names)}, ${list} FROM (
+  ${join(all, '\n  UNION ALL BY NAME\n  ')}
+) GROUP BY ${join(names)})`;
 }

@@ -1,11 +1,10 @@
-WITH "g_core" AS (SELECT "srcaddr_v4" AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", sum("bytes") AS "bytes" FROM "flow_store_core" WHERE "log_status" = 'OK' GROUP BY ALL),
-"g_wide_f" AS NOT MATERIALIZED (SELECT * FROM "flow_wide" WHERE "log_status" = 'OK'),
-"g_wide" AS (
-  SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", sum("bytes") AS "bytes" FROM "g_wide_f" WHERE ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) GROUP BY ALL
-  UNION ALL
-  SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", "dstport" AS "k1_0", sum("bytes") AS "bytes" FROM "g_wide_f" WHERE NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) GROUP BY ALL
-),
-"g" AS (SELECT "k0_0", "k0_1", "k1_0", sum("bytes") AS "bytes" FROM (SELECT * FROM "g_core" UNION ALL SELECT * FROM "g_wide") GROUP BY ALL),
+WITH "g" AS (SELECT "k0_0", "k0_1", "k1_0", sum("bytes") AS "bytes" FROM (
+  SELECT "srcaddr_v4" AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_store_core" WHERE "log_status" = 'OK'
+  UNION ALL BY NAME
+  SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_wide" WHERE ("log_status" = 'OK' AND ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)))
+  UNION ALL BY NAME
+  SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_wide" WHERE ("log_status" = 'OK' AND NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)))
+) GROUP BY "k0_0", "k0_1", "k1_0"),
 "t0" AS (SELECT "k0_0", "k0_1", true AS hit FROM g GROUP BY "k0_0", "k0_1" ORDER BY sum("bytes") DESC NULLS LAST, "k0_0", "k0_1" LIMIT CAST($1 AS BIGINT)),
 "t1" AS (SELECT "k1_0", true AS hit FROM g GROUP BY "k1_0" ORDER BY sum("bytes") DESC NULLS LAST, "k1_0" LIMIT CAST($2 AS BIGINT)),
 p AS (SELECT "t0"."hit" AS "h0", "t0"."k0_0", "t0"."k0_1", "t1"."hit" AS "h1", "t1"."k1_0", sum(g."bytes") AS "bytes" FROM g LEFT JOIN "t0" ON (g."k0_0" IS NOT DISTINCT FROM "t0"."k0_0" AND g."k0_1" IS NOT DISTINCT FROM "t0"."k0_1") LEFT JOIN "t1" ON g."k1_0" IS NOT DISTINCT FROM "t1"."k1_0" GROUP BY ALL)
