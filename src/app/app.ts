@@ -3,9 +3,9 @@
 
 import type { Readable } from 'node:stream';
 import { type FlowListQuery, flowList, type TopQuery, topTalkers } from '../analyses/index.js';
-import { DuckdbEngine, type QueryResult } from '../engine/index.js';
+import { DuckdbEngine, type QueryResult, WRITER_MEMORY_STEPS } from '../engine/index.js';
 
-export { WRITER_MEMORY_LIMIT } from '../engine/index.js';
+export { WRITER_MEMORY_STEPS } from '../engine/index.js';
 
 import { filterToSql } from '../filter/index.js';
 import {
@@ -28,17 +28,22 @@ export interface IngestRequest {
   readonly stdin?: Readable;
   /** parse worker threads (0: parse on the main thread) */
   readonly workers?: number;
-  /** DuckDB's memory limit while loading ('512MB'); default the engine's WRITER_MEMORY_LIMIT */
-  readonly memoryLimit?: string;
+  /**
+   * DuckDB's memory limit while loading: one ('512MB'), or limits to climb, the next taken each
+   * time a transaction runs out (default WRITER_MEMORY_STEPS)
+   */
+  readonly memoryLimit?: string | readonly string[];
   readonly onProgress?: (p: IngestProgress) => void;
 }
 
 export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<IngestReport> {
   const format = req.format === undefined ? undefined : parseFormat(req.format, '--format');
+  const steps =
+    typeof req.memoryLimit === 'string' ? [req.memoryLimit] : [...(req.memoryLimit ?? WRITER_MEMORY_STEPS)];
   const engine = await DuckdbEngine.open({
     path: cfg.db,
     readOnly: false,
-    ...(req.memoryLimit === undefined ? {} : { memoryLimit: req.memoryLimit }),
+    memoryLimit: steps.shift() as string,
   });
   try {
     const writer = await engine.writer();
@@ -58,6 +63,11 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
         await writer.commit(now());
       },
       rollback: () => writer.rollback(),
+      growMemory: async () => {
+        const next = steps.shift();
+        if (next !== undefined) await writer.setMemoryLimit(next);
+        return next;
+      },
     };
     return await ingest(req.inputs, sink, {
       exclude: [cfg.db, `${cfg.db}.wal`],

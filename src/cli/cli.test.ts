@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test/support/cli.js';
+import { runIngest } from '../app/index.js';
 
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -381,12 +382,16 @@ describe('flowsight ingest with parse workers', () => {
 });
 
 describe('flowsight ingest when the store runs out of memory', () => {
-  /** 50 000 flows: more than DuckDB can hold in 16 MB before the commit */
+  /**
+   * 50 000 flows: more than DuckDB can hold in 16 MB before the commit. Every other one is NAT'd
+   * (pkt-srcaddr differs), so both flow_core and flow_wide take half.
+   */
   function bigLog(path: string): void {
-    const lines = [HEADER];
+    const lines = [`${HEADER} pkt-srcaddr pkt-dstaddr`];
     for (let i = 0; i < 50_000; i++) {
+      const src = `10.0.${(i >> 8) & 255}.${i & 255}`;
       lines.push(
-        `2 123456789010 eni-0${(i % 50).toString(16).padStart(16, '0')} 10.0.${(i >> 8) & 255}.${i & 255} 172.31.9.12 ${1024 + (i % 60000)} 443 6 ${(i % 90) + 1} ${(i * 37) % 100000} ${1700000000 + i} ${1700000060 + i} ACCEPT OK`,
+        `5 123456789010 eni-0${(i % 50).toString(16).padStart(16, '0')} ${src} 172.31.9.12 ${1024 + (i % 60000)} 443 6 ${(i % 90) + 1} ${(i * 37) % 100000} ${1700000000 + i} ${1700000060 + i} ACCEPT OK ${i % 2 === 0 ? src : '100.64.0.1'} 172.31.9.12`,
       );
     }
     writeFileSync(path, `${lines.join('\n')}\n`);
@@ -416,6 +421,26 @@ describe('flowsight ingest when the store runs out of memory', () => {
       expect(await storeState()).toBe(before);
       const again = await runCli(['ingest', dir, '--db', db, '--json', '--workers', String(workers)]);
       expect(JSON.parse(again.stdout)).toMatchObject({ files: 1, flows: 50_000, skippedFiles: 1 });
+    },
+  );
+
+  it.each([0, 2])(
+    'with --workers %i and limits to climb, rolls back, raises the limit and reads the same files again',
+    async (workers) => {
+      const big = join(dir, 'big.log');
+      bigLog(big);
+      const report = await runIngest({ db }, { inputs: [dir], workers, memoryLimit: ['16MB', '256MB'] });
+      expect(report).toMatchObject({ files: 2, flows: 50_004, failed: [], memoryLimit: '256MB' });
+      // nothing of the rolled-back attempt stays behind, in either table
+      const q = await runCli([
+        'sql',
+        '--db',
+        db,
+        '--format',
+        'json',
+        'SELECT (SELECT count(*) FROM flow_core) AS core, (SELECT count(*) FROM flow_wide) AS wide',
+      ]);
+      expect(JSON.parse(q.stdout)).toEqual([{ core: 25_004, wide: 25_000 }]);
     },
   );
 

@@ -3,7 +3,7 @@ export {
   DuckdbEngine,
   type DuckdbOptions,
   PARAM_TYPES,
-  WRITER_MEMORY_LIMIT,
+  WRITER_MEMORY_STEPS,
 } from './duckdb/duckdb-engine.js';
 export type { FileIdentity, FlowWriter, IngestedFile } from './duckdb/flow-writer.js';
 export {

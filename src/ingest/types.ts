@@ -19,6 +19,11 @@ export interface FlowSink {
   endFile(fileId: number, file: { path: string; size: number; hash: string }, rejected: number): void;
   commit(): Promise<void>;
   rollback(): Promise<void>;
+  /**
+   * After the store ran out of memory (store.out-of-memory) and the transaction was rolled
+   * back: raises the store's memory limit and returns it, or undefined when it may not grow.
+   */
+  growMemory?(): Promise<string | undefined>;
 }
 
 export interface IngestProgress {
@@ -53,4 +58,6 @@ export interface IngestReport {
   samples: RejectSample[];
   startAfterEnd: number;
   failed: { path: string; error: UserError }[];
+  /** the store's memory limit, when the run had to raise it (FlowSink.growMemory) */
+  memoryLimit?: string;
 }

@@ -4,7 +4,7 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { IngestReport } from '../../app/index.js';
-import { runIngest, WRITER_MEMORY_LIMIT } from '../../app/index.js';
+import { runIngest, WRITER_MEMORY_STEPS } from '../../app/index.js';
 import type { Io } from '../io.js';
 import { count, humanBytes, toJson } from '../output.js';
 import { dbOption, parseCount, parseMemoryLimit } from './common.js';
@@ -27,7 +27,7 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
     )
     .option(
       '--memory-limit <size>',
-      `DuckDB's memory while loading, e.g. 512MB or 2GB (default ${WRITER_MEMORY_LIMIT}; peak RSS is about this plus 250-300 MB)`,
+      `DuckDB's memory while loading, e.g. 512MB or 2GB (default: ${WRITER_MEMORY_STEPS[0]}, raised step by step to ${WRITER_MEMORY_STEPS.at(-1)} when the data needs it; peak RSS is about this plus 300 MB)`,
     );
   dbOption(cmd);
   cmd.addHelpText(
@@ -124,6 +124,7 @@ export function jsonSummary(r: IngestReport): Record<string, unknown> {
       message: f.error.message,
       hint: f.error.hint ?? null,
     })),
+    ...(r.memoryLimit === undefined ? {} : { memoryLimit: r.memoryLimit }),
   };
 }
 
@@ -132,6 +133,10 @@ function textSummary(r: IngestReport, db: string, seconds: number): string {
   const out = [
     `ingested ${count(r.files)} file${r.files === 1 ? '' : 's'}, ${count(r.flows)} flows into ${db} in ${seconds.toFixed(1)} s${rate}`,
   ];
+  if (r.memoryLimit !== undefined)
+    out.push(
+      `the data needed more memory: DuckDB's limit was raised to ${r.memoryLimit} (set it with --memory-limit)`,
+    );
   if (r.skippedFiles > 0) {
     out.push(`skipped ${count(r.skippedFiles)} file${r.skippedFiles === 1 ? '' : 's'} already ingested`);
     for (const s of r.skipped.slice(0, 3))

@@ -161,8 +161,21 @@ export class ChunkAppender {
     duckdb.copy_data_to_vector_validity(vector, 0, this.extraValid.buffer, 0, Math.ceil(n / 8));
   }
 
+  /** Flushes what is buffered into the open transaction and closes. */
   close(): void {
     this.appender.closeSync();
+  }
+
+  /**
+   * Drops what is buffered and closes, flushing nothing: after a failure DuckDB may already have
+   * ended the transaction, and a flush would then commit those rows on its own.
+   */
+  discard(): void {
+    try {
+      this.appender.clear();
+    } finally {
+      this.appender.closeSync();
+    }
   }
 }
 

@@ -64,12 +64,14 @@ export class FlowWriter {
   private readonly open = new Map<number, number>();
   private started = 0;
   private txOpen = false;
+  /** an append or commit failed: nothing more is appended until rollback() */
+  private failed = false;
 
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly columns: { readonly core: readonly string[]; readonly wide: readonly string[] },
     /** DuckDB's memory limit as it prints it, for errors */
-    private readonly memoryLimit: string,
+    private memoryLimit: string,
   ) {}
 
   /** Loads the dictionary, the ingested files and the next ids; the schema must exist. */
@@ -98,6 +100,15 @@ export class FlowWriter {
       w.nextFileId = Math.max(w.nextFileId, Number(id) + 1);
     }
     return w;
+  }
+
+  /** Sets DuckDB's memory limit ('512MB'), between transactions. */
+  async setMemoryLimit(limit: string): Promise<void> {
+    if (this.txOpen) throw new Error('the memory limit changes between transactions only');
+    await this.conn.run(`SET memory_limit = '${limit.replaceAll("'", "''")}'`);
+    this.memoryLimit = String(
+      (await this.conn.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]?.[0] ?? limit,
+    );
   }
 
   /** The path already stored (or pending in this transaction) with these bytes, if any. */
@@ -142,6 +153,7 @@ export class FlowWriter {
     const appenders = this.requireAppender();
     const flows = this.open.get(fileId);
     if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
+    if (this.failed) throw new Error('the transaction failed; roll it back before appending');
     if (batch.length === 0) return;
     if (batch.strings.length > 0) this.remap(batch);
     try {
@@ -149,6 +161,7 @@ export class FlowWriter {
       if (batch.coreLength < batch.length)
         appenders.wide.append(batch, fileId, batch.coreLength, batch.length);
     } catch (e) {
+      this.failed = true;
       throw storeFailure(e, this.memoryLimit);
     }
     this.open.set(fileId, flows + batch.length);
@@ -197,6 +210,7 @@ export class FlowWriter {
     try {
       return await this.commitOrThrow(now);
     } catch (e) {
+      this.failed = true;
       throw storeFailure(e, this.memoryLimit);
     }
   }
@@ -241,12 +255,13 @@ export class FlowWriter {
   async rollback(): Promise<void> {
     for (const a of [this.appenders?.core, this.appenders?.wide]) {
       try {
-        a?.close();
+        a?.discard();
       } catch {
-        // closing flushes; after a failed append the rollback below discards it anyway
+        // already closed (a commit that failed part way)
       }
     }
     this.appenders = undefined;
+    this.failed = false;
     for (const s of this.pendingDict) this.dict.delete(s);
     this.nextDictId -= this.pendingDict.length;
     for (const f of this.pendingFiles) this.known.delete(identityKey(f.size, f.hash));
