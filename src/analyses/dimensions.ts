@@ -102,9 +102,21 @@ const ALIASES: Readonly<Record<string, string>> = {
 export const DIMENSION_NAMES: readonly string[] = Object.freeze([
   'src',
   'dst',
+  'service',
   ...COLUMNS.filter((c) => c.dimension).map((c) => c.sql),
   'kind',
 ]);
+
+/**
+ * `service`: the server's port of a conversation, taken as the lower of the two ports, so a
+ * request and its reply (whose destination port is the client's ephemeral one) count as one
+ * service. NULL without ports (ICMP).
+ */
+const SERVICE: Dimension = {
+  name: 'service',
+  keys: [sql`least(${ident('srcport')}, ${ident('dstport')})`],
+  display: (k) => k(0),
+};
 
 /** The dimension for a user's name; an unknown name is a user error listing the choices. */
 export function dimension(name: string): Dimension {
@@ -113,6 +125,7 @@ export function dimension(name: string): Dimension {
   if (eff !== undefined) return effective(n, eff);
   if (n === 'kind')
     return { name: 'kind', keys: [ident(STORE.kindColumn)], display: (k) => sql`CAST(${k(0)} AS VARCHAR)` };
+  if (n === 'service') return SERVICE;
   const c = columnBySql(ALIASES[n] ?? n);
   if (c === undefined || !c.dimension) {
     throw new UserError('analysis.bad-dimension', `'${name}' is not a dimension to group flows by`, {

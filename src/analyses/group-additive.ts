@@ -42,7 +42,7 @@ ${ident(name)} AS (SELECT ${join(keys)}, ${sums} FROM ${ident(raw)} GROUP BY ALL
 
 /** Dimensions with many values (addresses and ports; a segment counts as its address). */
 function spread(dims: readonly Dimension[]): number {
-  return dims.filter((d) => d.v4 !== undefined || d.name === 'srcport' || d.name === 'dstport').length;
+  return dims.filter((d) => d.v4 !== undefined || ['srcport', 'dstport', 'service'].includes(d.name)).length;
 }
 
 /**

@@ -46,6 +46,29 @@ describe('sankey', () => {
     expect(r.find((x) => x.vpc_id_other === true)?.vpc_id).toBeNull();
   });
 
+  it('counts a request and its reply as one service: the lower of the two ports', async () => {
+    const reply = {
+      ...FLOWS[0],
+      rid: 100,
+      srcaddr: '10.1.2.3',
+      dstaddr: '10.27.64.5',
+      srcport: 443,
+      dstport: 50000,
+      bytes: 5,
+    };
+    await store.load([...FLOWS, reply]);
+    try {
+      const r = await rows(sankey({ dimensions: ['vpc_id', 'service'], by: 'bytes', limit: 10 }));
+      const https = r.filter((x) => x.vpc_id === 'vpc-0abc' && x.service === 443);
+      // the request (2,000,000 B), its reply (5 B) and the NAT'd flow (41000 -> 443)
+      expect(https.map((x) => x.bytes)).toEqual([2_000_000n + 5n + 5_368_709_120n]);
+      const byPort = await rows(sankey({ dimensions: ['vpc_id', 'dstport'], by: 'bytes', limit: 10 }));
+      expect(byPort.some((x) => x.dstport === 50000)).toBe(true);
+    } finally {
+      await store.load(FLOWS);
+    }
+  });
+
   it.each([[['src']], [['src', 'dst', 'dstport', 'srcport', 'action']], [['src', 'src']]])(
     'refuses %j: a sankey needs 2 to 4 different dimensions',
     (dims) => {

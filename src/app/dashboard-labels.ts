@@ -4,7 +4,7 @@
 
 import { protocolName, serviceName } from '../flow/index.js';
 
-const PORTS = new Set(['srcport', 'dstport', 'port']);
+const PORTS = new Set(['srcport', 'dstport', 'port', 'service']);
 const PROTOCOLS = new Set(['protocol', 'proto']);
 
 export const NONE_LABEL = '(none)';
@@ -41,6 +41,7 @@ export function filterTerm(dimension: string, v: unknown): string | undefined {
   if (dimension === 'src' || dimension === 'dst') return x === null ? undefined : `${dimension} host ${x}`;
   if (dimension.endsWith('_segment')) return undefined;
   if (dimension === 'kind') return x === null ? undefined : `kind ${x}`;
+  if (dimension === 'service') return x === null ? undefined : `port ${x}`;
   if (x === null) return `${dimension} = null`;
   return typeof x === 'number' ? `${dimension} = ${x}` : `${dimension} = ${quoted(String(x))}`;
 }

@@ -56,7 +56,7 @@ const ROUTES: Readonly<Record<Endpoint | '/api/flows.csv', Handler>> = {
   '/api/sankey': (d, q) => {
     const p = readParams(q, ['dimensions', 'by', 'limit']);
     const dflt =
-      d.meta().policy === null ? ['src', 'dst', 'dstport'] : ['src_segment', 'dst_segment', 'dstport'];
+      d.meta().policy === null ? ['src', 'dst', 'service'] : ['src_segment', 'dst_segment', 'service'];
     const dimensions = p.list('dimensions', dflt, d.meta().dimensions);
     return json(
       d.sankey({

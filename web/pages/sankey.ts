@@ -1,4 +1,4 @@
-// Sankey: 2 to 4 dimensions (source segment -> destination segment -> port with a policy), by
+// Sankey: 2 to 4 dimensions (source segment -> destination segment -> service with a policy), by
 // bytes, packets or flows; each column keeps its top values and folds the rest into "Other".
 
 import { get } from '../api.js';
