@@ -17,7 +17,7 @@ export type { FlowSink, IngestOptions, IngestProgress, IngestReport } from './ty
 
 /** Commit after this many flows or files: a commit costs ~30 ms, and a killed run redoes at most this much. */
 // 0.5 M flows: the uncommitted flows DuckDB holds per transaction stay within a small memory
-// limit (2 M ran out of 64 MB on the bench data; no slower at 256 MB)
+// limit (2 M ran out of 64 MB on the bench data; no slower than 2 M at 256 MB)
 const GROUP_FLOWS = 500_000;
 const GROUP_FILES = 500;
 
@@ -97,7 +97,13 @@ export async function ingest(
         }
       }
       if (fatal !== undefined) {
-        if (sink.inTransaction) await sink.rollback();
+        try {
+          if (sink.inTransaction) await sink.rollback();
+        } catch (e) {
+          // a store DuckDB has stopped cannot roll back either: the first error says why
+          if (!storeFailed(fatal.error)) throw e;
+          throw fatal.error;
+        }
         // out of memory: with more, the same group is read again (the queue still starts with it)
         const raised = outOfMemory(fatal.error) ? await sink.growMemory?.() : undefined;
         if (raised === undefined) throw fatal.error;

@@ -46,16 +46,10 @@ export interface DuckdbOptions {
 /**
  * A writer's DuckDB memory limits by default: it starts at the first and, each time a
  * transaction runs out of it, rolls back and climbs to the next (ingest's FlowSink.growMemory).
- * Narrow flows load within 64 MB (about 390 MB peak RSS at 10 M bench flows); the 67-column
- * wide table of TGW-heavy data needs 128 MB.
+ * Not lower than 256 MB: with 64 MB, 10 M bench flows loaded at about 390 MB peak RSS, but at
+ * 12 M flows DuckDB's checkpoint could not pin a block and invalidated the database.
  */
-export const WRITER_MEMORY_STEPS: readonly string[] = Object.freeze([
-  '64MB',
-  '128MB',
-  '256MB',
-  '512MB',
-  '1GB',
-]);
+export const WRITER_MEMORY_STEPS: readonly string[] = Object.freeze(['256MB', '512MB', '1GB', '2GB']);
 const WRITER_MEMORY_LIMIT = WRITER_MEMORY_STEPS[0] as string;
 
 export class DuckdbEngine implements Engine {

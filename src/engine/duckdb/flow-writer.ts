@@ -32,6 +32,12 @@ function anySet(mask: Uint8Array, rows: number): boolean {
 
 const identityKey = (size: number, hash: string): string => `${size}:${hash}`;
 
+const firstLine = (s: string): string =>
+  s
+    .split('\n')
+    .find((l) => l.trim() !== '' && !/^FATAL Error: Failed: database has been invalidated/.test(l))
+    ?.trim() ?? s;
+
 /** DuckDB's words when a buffer cannot be had within its memory limit. */
 const OUT_OF_MEMORY = /could not allocate|failed to pin|out of memory/i;
 
@@ -41,10 +47,23 @@ const OUT_OF_MEMORY = /could not allocate|failed to pin|out of memory/i;
  * anything else is left as it is.
  */
 export function storeFailure(e: unknown, memoryLimit: string): unknown {
-  if (!(e instanceof Error) || !OUT_OF_MEMORY.test(e.message)) return e;
+  if (!(e instanceof Error)) return e;
+  if (/database has been invalidated|FATAL/.test(e.message)) {
+    // e.g. a checkpoint after a commit could not get memory: DuckDB stops the database, and
+    // replays its log when the store is next opened
+    return new UserError(
+      'store.invalidated',
+      `DuckDB stopped the store after a fatal error while writing flows, with its memory limit at ${memoryLimit} (${firstLine(e.message)})`,
+      {
+        hint: 'files whose commit finished are kept and are skipped on the next run; run again, with a higher --memory-limit (e.g. 1GB) if the error says memory ran out',
+        cause: e,
+      },
+    );
+  }
+  if (!OUT_OF_MEMORY.test(e.message)) return e;
   return new UserError(
     'store.out-of-memory',
-    `the store ran out of its ${memoryLimit} memory limit while writing flows (${e.message.split('\n')[0]})`,
+    `the store ran out of its ${memoryLimit} memory limit while writing flows (${firstLine(e.message)})`,
     {
       hint: 'run again with a higher --memory-limit, e.g. --memory-limit 1GB; files stored before this are kept and are skipped on the next run',
       cause: e,
