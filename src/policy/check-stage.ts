@@ -144,15 +144,20 @@ function hops(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
 
 const v4Only = (side: Side) => ({ v4: raw(`coalesce(pkt_${side}addr_v4, ${side}addr_v4)`), v6: raw('NULL') });
 
-function flowColumns(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
+/** flow_core's effective address: the captured one (its pkt-* is absent or the same), IPv4 only. */
+const coreOnly = (side: Side) => ({ v4: ident(`${side}addr_v4`), v6: raw('CAST(NULL AS UHUGEINT)') });
+
+function flowColumns(policy: Policy, range: CheckRange, shape: StageShape, core: boolean): SqlNode {
   // without IPv6 in the range, the effective IPv4 address is simply the first one present
-  const [src, dst] = shape.v6
-    ? [effectiveAddress('src'), effectiveAddress('dst')]
-    : [v4Only('src'), v4Only('dst')];
+  const [src, dst] = core
+    ? [coreOnly('src'), coreOnly('dst')]
+    : shape.v6
+      ? [effectiveAddress('src'), effectiveAddress('dst')]
+      : [v4Only('src'), v4Only('dst')];
   const o = optionalKeys(policy, range);
   const m = shape.minutes;
   return sql`${src.v4} AS s4, ${dst.v4} AS d4${shape.v6 ? sql`, ${src.v6} AS s6, ${dst.v6} AS d6` : raw('')}, ${replySql()} AS reply, action, packets,
-  ${o.hop ? sql`${forwardsSql(shape.v6)} AS fwd` : raw('false AS fwd')}, ${o.xmask ? sql`${xmaskSql(policy, range)} AS xmask` : raw('0 AS xmask')},
+  ${o.hop && !core ? sql`${forwardsSql(shape.v6)} AS fwd` : raw('false AS fwd')}, ${o.xmask ? sql`${xmaskSql(policy, range)} AS xmask` : raw('0 AS xmask')},
   ${o.claims ? sql`${claimBits(policy, 'src')} AS sclaims, ${claimBits(policy, 'dst')} AS dclaims, ${claimBits(policy, null)} AS hclaims` : raw('0 AS sclaims')},
   CAST((start // 60 - ${n(m.first)}) // ${n(m.unit)} AS INTEGER) AS slot, ${ident('interface_id')},
   CASE WHEN flow_direction = 'ingress' THEN dstaddr_v4 ELSE srcaddr_v4 END AS cap4, CASE WHEN flow_direction = 'ingress' THEN dstaddr_v6 ELSE srcaddr_v6 END AS cap6,
@@ -166,7 +171,9 @@ export function stageSql(policy: Policy, range: CheckRange, shape: StageShape): 
   const m = shape.minutes;
   const status = (s: string) => raw(`count(*) FILTER (WHERE log_status = '${s}')`);
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGE_TABLE)} AS
-WITH f0 AS (SELECT ${flowColumns(policy, range, shape)} FROM ${ident(STORE.table)} WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)}),
+WITH f0 AS (SELECT ${flowColumns(policy, range, shape, true)} FROM ${ident(STORE.coreView)} WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)}
+  UNION ALL BY NAME
+  SELECT ${flowColumns(policy, range, shape, false)} FROM ${ident(STORE.wide)} WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)}),
 f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${optionalKeys(policy, range).hop ? sql`, ${directSql(shape.v6)} AS direct` : raw('')}${hops(policy, range, shape)} FROM f0),
 f AS (SELECT *, ${packedSql(policy, range)} AS pk FROM f1)
 SELECT CASE WHEN GROUPING(pk) = 0 THEN ${n(SETS.traffic)} ELSE ${n(SETS.interfaces)} END AS grouping, ${key},
