@@ -22,6 +22,11 @@ beforeEach(() => {
   writeFileSync(join(dir, 'good.log.gz'), gzipSync(`${HEADER}\n${LINES.join('\n')}\n`));
 });
 
+/** A query's rows, through `flowsight sql --format json` on the test's store. */
+async function sqlJson(query: string): Promise<unknown> {
+  return JSON.parse((await runCli(['sql', '--db', db, '--format', 'json', query])).stdout);
+}
+
 async function storeState(): Promise<string> {
   const r = await runCli([
     'sql',
@@ -99,17 +104,8 @@ describe('flowsight ingest', () => {
       { stdin: '10.0.0.1 10.0.0.2 500\n' },
     );
     expect(JSON.parse(r.stdout)).toMatchObject({ flows: 1, rejected: 0 });
-    const q = await runCli([
-      'sql',
-      '--db',
-      db,
-      '--format',
-      'json',
-      'SELECT srcaddr, dstaddr, bytes, action FROM flows',
-    ]);
-    expect(JSON.parse(q.stdout)).toEqual([
-      { srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 500, action: null },
-    ]);
+    const q = await sqlJson('SELECT srcaddr, dstaddr, bytes, action FROM flows');
+    expect(q).toEqual([{ srcaddr: '10.0.0.1', dstaddr: '10.0.0.2', bytes: 500, action: null }]);
   });
 
   const bad: [string, (d: string) => string[], RegExp][] = [
@@ -314,15 +310,10 @@ describe('flowsight ingest of Parquet as AWS delivers it', () => {
     const r = await runCli(['ingest', file, '--db', db, '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, flows: 2, rejected: 0 });
-    const q = await runCli([
-      'sql',
-      '--db',
-      db,
-      '--format',
-      'json',
+    const q = await sqlJson(
       'SELECT account_id, srcaddr, dstport, bytes, log_status, tcp_flags FROM flows ORDER BY log_status',
-    ]);
-    expect(JSON.parse(q.stdout)).toEqual([
+    );
+    expect(q).toEqual([
       {
         account_id: '123456789012',
         srcaddr: '10.27.64.5',
@@ -363,15 +354,8 @@ describe('flowsight ingest with parse workers', () => {
       expect(out.failedFiles).toEqual([
         expect.objectContaining({ file: join(src, 'b.log.gz'), code: 'ingest.corrupt' }),
       ]);
-      const q = await runCli([
-        'sql',
-        '--db',
-        db,
-        '--format',
-        'json',
-        'SELECT source, count(*) AS n FROM flows GROUP BY ALL ORDER BY source',
-      ]);
-      expect(JSON.parse(q.stdout)).toEqual([
+      const q = await sqlJson('SELECT source, count(*) AS n FROM flows GROUP BY ALL ORDER BY source');
+      expect(q).toEqual([
         { source: join(src, 'a.log.gz'), n: 2 },
         { source: join(src, 'c.log'), n: 1 },
       ]);
@@ -432,15 +416,10 @@ describe('flowsight ingest when the store runs out of memory', () => {
       const report = await runIngest({ db }, { inputs: [dir], workers, memoryLimit: ['16MB', '256MB'] });
       expect(report).toMatchObject({ files: 2, flows: 50_004, failed: [], memoryLimit: '256MB' });
       // nothing of the rolled-back attempt stays behind, in either table
-      const q = await runCli([
-        'sql',
-        '--db',
-        db,
-        '--format',
-        'json',
+      const q = await sqlJson(
         'SELECT (SELECT count(*) FROM flow_core) AS core, (SELECT count(*) FROM flow_wide) AS wide',
-      ]);
-      expect(JSON.parse(q.stdout)).toEqual([{ core: 25_004, wide: 25_000 }]);
+      );
+      expect(q).toEqual([{ core: 25_004, wide: 25_000 }]);
     },
   );
 

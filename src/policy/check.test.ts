@@ -217,16 +217,24 @@ describe('evaluateCheck on hand-made flows', () => {
     ]);
   });
 
-  it('applies an exception until it expires, and then names it', async () => {
-    const policy = parsePolicy(
-      `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
+  /** a-to-b denied, with an exception for it that expires at T + 5 min */
+  const MIGRATION = parsePolicy(
+    `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
 rules: [{ name: a-to-b, deny: { from: a, to: b } }]
 exceptions:
   - { name: migration, from: a, to: b, reason: the move, owner: ops, expires: 2027-01-10T00:05:00Z }
 `,
-      'p.yaml',
-    );
-    const flows = [...talk(3, '10.1.1.5', '10.2.0.8', 1521), ...talk(7, '10.1.1.5', '10.2.0.8', 1521)];
+    'p.yaml',
+  );
+  /** an exchange from a to b before the exception expires (T + 3 min) and one after (T + 7 min) */
+  const aroundExpiry = (): TestFlow[] => [
+    ...talk(3, '10.1.1.5', '10.2.0.8', 1521),
+    ...talk(7, '10.1.1.5', '10.2.0.8', 1521),
+  ];
+
+  it('applies an exception until it expires, and then names it', async () => {
+    const policy = MIGRATION;
+    const flows = aroundExpiry();
     const r = await check(policy, flows, { since: T, until: T + 60 * M, now: T + 3600 });
     expect(r.findings.map((f) => [f.kind, f.flows, f.firstSeen, f.expiredExceptions])).toEqual([
       ['violation', 2, '2027-01-10T00:07:00Z', [{ name: 'migration', expires: '2027-01-10T00:05:00Z' }]],
@@ -266,16 +274,9 @@ evidence: 3
   });
 
   it('judges records without an end time (a custom format may omit it) by their start', async () => {
-    const policy = parsePolicy(
-      `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
-rules: [{ name: a-to-b, deny: { from: a, to: b } }]
-exceptions:
-  - { name: migration, from: a, to: b, reason: the move, owner: ops, expires: 2027-01-10T00:05:00Z }
-`,
-      'p.yaml',
-    );
+    const policy = MIGRATION;
     const noEnd = (flows: TestFlow[]) => flows.map((f) => ({ ...f, end: null }));
-    const flows = noEnd([...talk(3, '10.1.1.5', '10.2.0.8', 1521), ...talk(7, '10.1.1.5', '10.2.0.8', 1521)]);
+    const flows = noEnd(aroundExpiry());
     // the exception expires inside the data, so it is settled per flow: only the later exchange
     // (request and reply) counts
     const r = await check(policy, flows, { now: T + 3600 });
@@ -295,22 +296,13 @@ exceptions:
   });
 
   it('settles an exception once from the data when the range is open, with the same findings', async () => {
-    const policy = parsePolicy(
-      `segments: { a: 10.1.0.0/16, b: 10.2.0.0/16 }
-rules: [{ name: a-to-b, deny: { from: a, to: b } }]
-exceptions:
-  - { name: migration, from: a, to: b, reason: the move, owner: ops, expires: 2027-01-10T00:05:00Z }
-`,
-      'p.yaml',
-    );
+    const policy = MIGRATION;
     const now = T + 3600;
     const seen = async (flows: readonly TestFlow[]) =>
       (await check(policy, flows, { now })).findings.map((f) => [f.flows, f.expiredExceptions]);
     const expired = [{ name: 'migration', expires: '2027-01-10T00:05:00Z' }];
     // expiry inside the data (per flow), before all of it (expired), after all of it (in force)
-    expect(
-      await seen([...talk(3, '10.1.1.5', '10.2.0.8', 1521), ...talk(7, '10.1.1.5', '10.2.0.8', 1521)]),
-    ).toEqual([[2, expired]]);
+    expect(await seen(aroundExpiry())).toEqual([[2, expired]]);
     expect(await seen(talk(7, '10.1.1.5', '10.2.0.8', 1521))).toEqual([[2, expired]]);
     expect(await seen(talk(3, '10.1.1.5', '10.2.0.8', 1521))).toEqual([]);
   });
