@@ -3,9 +3,8 @@
 // groups that share them add up. Only additive aggregates (sums and counts) may pass through.
 // At 10 M flows, segments of both endpoints cost ~0.65 s this way and ~1.5-2 s per flow.
 
-import { STORE } from '../flow/index.js';
-import { and, ident, join, type SqlNode, sql } from '../sql/index.js';
-import { type Dimension, groupFlows, keyName } from './dimensions.js';
+import { ident, join, type SqlNode, sql } from '../sql/index.js';
+import { type Dimension, groupFlows, keyedParts, keyName } from './dimensions.js';
 
 /** An aggregate over flows that adds up across groups: `sum(...)` or `count(...)`. */
 export interface Additive {
@@ -71,21 +70,11 @@ ${ident(name)} AS (SELECT ${keys}, ${sums} FROM (SELECT * FROM ${ident(core)} UN
  * expressions (plain columns on flow_core), are grouped in one pass.
  */
 function groupRows(name: string, dims: readonly Dimension[], where: SqlNode, list: SqlNode): SqlNode {
-  const names = dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j))));
-  const rows = (keysOf: (d: Dimension) => readonly SqlNode[], table: string, only: SqlNode) => {
-    const keys = dims.flatMap((d, i) => keysOf(d).map((k, j) => sql`${k} AS ${ident(keyName(i, j))}`));
-    return sql`SELECT ${join(keys)}, * FROM ${ident(table)} WHERE ${only}`;
-  };
-  const v4 = dims.flatMap((d) => (d.v4 === undefined ? [] : [d.v4.where]));
-  const wide =
-    v4.length === 0
-      ? [rows((d) => d.keys, STORE.wide, where)]
-      : [
-          rows((d) => d.v4?.keys ?? d.keys, STORE.wide, and(where, ...v4)),
-          rows((d) => d.keys, STORE.wide, and(where, sql`NOT ${and(...v4)}`)),
-        ];
-  const all = [rows((d) => d.core ?? d.v4?.keys ?? d.keys, STORE.coreView, where), ...wide];
-  return sql`${ident(name)} AS (SELECT ${join(names)}, ${list} FROM (
-  ${join(all, '\n  UNION ALL BY NAME\n  ')}
-) GROUP BY ${join(names)})`;
+  const names = join(dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j)))));
+  const parts = [...keyedParts(dims, where, 'core'), ...keyedParts(dims, where, 'wide')].map(
+    (p) => sql`SELECT ${p.keys}, * FROM ${p.from} WHERE ${p.where}`,
+  );
+  return sql`${ident(name)} AS (SELECT ${names}, ${list} FROM (
+  ${join(parts, '\n  UNION ALL BY NAME\n  ')}
+) GROUP BY ${names})`;
 }

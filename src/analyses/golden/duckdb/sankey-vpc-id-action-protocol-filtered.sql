@@ -1,5 +1,9 @@
-WITH "g_core" AS (SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "protocol" AS "k2_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER) AND "protocol" <> CAST($3 AS UTINYINT)) GROUP BY ALL),
-"g_wide" AS (SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "protocol" AS "k2_0", sum("packets") AS "packets" FROM "flow_wide" WHERE ("log_status" = 'OK' AND "start" >= CAST($4 AS UINTEGER) AND "start" < CAST($5 AS UINTEGER) AND "protocol" <> CAST($6 AS UTINYINT)) GROUP BY ALL),
+WITH "g_core" AS (
+  SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "protocol" AS "k2_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER) AND "protocol" <> CAST($3 AS UTINYINT)) GROUP BY ALL
+),
+"g_wide" AS (
+  SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "protocol" AS "k2_0", sum("packets") AS "packets" FROM "flow_wide" WHERE ("log_status" = 'OK' AND "start" >= CAST($4 AS UINTEGER) AND "start" < CAST($5 AS UINTEGER) AND "protocol" <> CAST($6 AS UTINYINT)) GROUP BY ALL
+),
 "g" AS (SELECT "k0_0", "k1_0", "k2_0", sum("packets") AS "packets" FROM (SELECT * FROM "g_core" UNION ALL SELECT * FROM "g_wide") GROUP BY ALL),
 "t0" AS (SELECT "k0_0", true AS hit FROM g GROUP BY "k0_0" ORDER BY sum("packets") DESC NULLS LAST, "k0_0" LIMIT CAST($7 AS BIGINT)),
 "t1" AS (SELECT "k1_0", true AS hit FROM g GROUP BY "k1_0" ORDER BY sum("packets") DESC NULLS LAST, "k1_0" LIMIT CAST($8 AS BIGINT)),

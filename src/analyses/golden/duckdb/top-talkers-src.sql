@@ -1,9 +1,10 @@
-WITH "g_core" AS (SELECT "srcaddr_v4" AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", sum("bytes") AS "bytes" FROM "flow_store_core" WHERE "log_status" = 'OK' GROUP BY ALL),
-"g_wide_f" AS NOT MATERIALIZED (SELECT * FROM "flow_wide" WHERE "log_status" = 'OK'),
+WITH "g_core" AS (
+  SELECT "srcaddr_v4" AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", sum("bytes") AS "bytes" FROM "flow_store_core" WHERE "log_status" = 'OK' GROUP BY ALL
+),
 "g_wide" AS (
-  SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", sum("bytes") AS "bytes" FROM "g_wide_f" WHERE ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) GROUP BY ALL
+  SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", sum("bytes") AS "bytes" FROM "flow_wide" WHERE ("log_status" = 'OK' AND ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL))) GROUP BY ALL
   UNION ALL
-  SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", sum("bytes") AS "bytes" FROM "g_wide_f" WHERE NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)) GROUP BY ALL
+  SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", sum("bytes") AS "bytes" FROM "flow_wide" WHERE ("log_status" = 'OK' AND NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL))) GROUP BY ALL
 ),
 "g" AS (SELECT "k0_0", "k0_1", sum("bytes") AS "bytes" FROM (SELECT * FROM "g_core" UNION ALL SELECT * FROM "g_wide") GROUP BY ALL),
 t AS (SELECT * FROM g ORDER BY "bytes" DESC NULLS LAST, "k0_0", "k0_1" LIMIT CAST($1 AS BIGINT)),

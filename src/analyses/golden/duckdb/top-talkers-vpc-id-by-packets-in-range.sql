@@ -1,5 +1,9 @@
-WITH "g_core" AS (SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER)) GROUP BY ALL),
-"g_wide" AS (SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_wide" WHERE ("log_status" = 'OK' AND "start" >= CAST($3 AS UINTEGER) AND "start" < CAST($4 AS UINTEGER)) GROUP BY ALL),
+WITH "g_core" AS (
+  SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER)) GROUP BY ALL
+),
+"g_wide" AS (
+  SELECT "vpc_id" AS "k0_0", sum("packets") AS "packets" FROM "flow_wide" WHERE ("log_status" = 'OK' AND "start" >= CAST($3 AS UINTEGER) AND "start" < CAST($4 AS UINTEGER)) GROUP BY ALL
+),
 "g" AS (SELECT "k0_0", sum("packets") AS "packets" FROM (SELECT * FROM "g_core" UNION ALL SELECT * FROM "g_wide") GROUP BY ALL),
 t AS (SELECT * FROM g ORDER BY "packets" DESC NULLS LAST, "k0_0" LIMIT CAST($5 AS BIGINT)),
 total AS (SELECT coalesce(sum("packets"), 0) AS total, count(*) AS groups, (SELECT coalesce(sum("packets"), 0) FROM t) AS shown FROM g)
