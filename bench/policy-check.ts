@@ -14,7 +14,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXAMPLE_POLICY, runCheck, runIngest } from '../src/app/index.js';
+import { EXAMPLE_POLICY, runCheck, runIngest, upgradeStore } from '../src/app/index.js';
 import { type Truth, writeDemo } from '../src/demo/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -73,6 +73,8 @@ async function ensureStore(o: {
     }
     console.log(`ingested in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
+  // a store cached by an older flowsight gets what this one keeps beside the flows
+  await upgradeStore({ db });
   return { db, truth };
 }
 

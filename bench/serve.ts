@@ -10,7 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDashboard, runDemo, storeTotals } from '../src/app/index.js';
+import { openDashboard, runDemo, storeTotals, upgradeStore } from '../src/app/index.js';
 import { DashboardServer } from '../src/server/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,7 +61,11 @@ async function ensureStore(flows: number, seed: number): Promise<string> {
   const truth = join(dir, 'demo', 'truth.json');
   if (existsSync(db) && existsSync(truth)) {
     const want = (JSON.parse(readFileSync(truth, 'utf8')) as { totals: { records: number } }).totals.records;
-    if ((await storeTotals(db)).records === want) return db;
+    if ((await storeTotals(db)).records === want) {
+      // a store cached by an older flowsight gets what this one keeps beside the flows
+      await upgradeStore({ db });
+      return db;
+    }
   }
   log(
     `building the store: a demo of ${flows} records over 24 h (seed ${seed}) in ${dir} (once; minutes) ...`,

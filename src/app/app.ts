@@ -15,6 +15,7 @@ import {
   ingest,
   parseFormat,
 } from '../ingest/index.js';
+import { hourlyTable } from '../policy/index.js';
 
 export interface AppConfig {
   /** the DuckDB store file */
@@ -46,7 +47,8 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
     memoryLimit: steps.shift() as string,
   });
   try {
-    const writer = await engine.writer();
+    await prepareStore(engine);
+    const writer = await engine.writer({ beforeCommit: (a, b) => hourlyTable.fill(a, b) });
     const now = cfg.now ?? (() => new Date());
     const sink: FlowSink = {
       findIngested: (size, hash) => writer.findIngested(size, hash),
@@ -76,6 +78,24 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
       ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
       ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
     });
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * What a writable store keeps beside its flows: the policy check's hourly rows, which every
+ * ingest transaction adds to; a store from before them gets them from its flows once.
+ */
+async function prepareStore(engine: DuckdbEngine): Promise<void> {
+  if ((await engine.query(hourlyTable.exists())).rows.length === 0) await engine.query(hourlyTable.create());
+}
+
+/** Brings a store to this flowsight's layout without ingesting anything (as any ingest would). */
+export async function upgradeStore(cfg: AppConfig): Promise<void> {
+  const engine = await DuckdbEngine.open({ path: cfg.db, readOnly: false });
+  try {
+    await prepareStore(engine);
   } finally {
     await engine.close();
   }

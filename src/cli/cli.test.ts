@@ -1,9 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test/support/cli.js';
 import { runIngest } from '../app/index.js';
+import { DuckdbEngine } from '../engine/index.js';
+import { HOURLY_TABLE, hourlyTable } from '../policy/index.js';
+import { ident, type SqlNode, sql } from '../sql/index.js';
 
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -34,7 +37,7 @@ async function storeState(): Promise<string> {
     db,
     '--format',
     'json',
-    'SELECT count(*) AS n, sum(bytes) AS b, count(DISTINCT source) AS f FROM flows',
+    `SELECT count(*) AS n, sum(bytes) AS b, count(DISTINCT source) AS f, (SELECT sum(flows) FROM ${HOURLY_TABLE}) AS h FROM flows`,
   ]);
   const files = await runCli([
     'sql',
@@ -408,6 +411,30 @@ describe('flowsight ingest when the store runs out of memory', () => {
     },
   );
 
+  /** The check's hourly rows, kept transaction by transaction, sum up every stored flow as one pass over them does. */
+  async function expectHourlyRowsOfEveryFlow(): Promise<void> {
+    const engine = await DuckdbEngine.open({ path: db, readOnly: true });
+    try {
+      const merged = (from: SqlNode) =>
+        sql`SELECT * EXCLUDE (flows, bytes, t_first, t_last, minutes), sum(flows) AS flows, sum(bytes) AS bytes, min(t_first) AS t_first, max(t_last) AS t_last, bit_or(minutes) AS minutes
+  FROM (${from}) GROUP BY ALL`;
+      const kept = merged(sql`SELECT * FROM ${ident(HOURLY_TABLE)}`);
+      const all = merged(hourlyTable.rows());
+      const diff = await engine.query(
+        sql`SELECT count(*) AS n FROM ((${kept} EXCEPT ${all}) UNION ALL (${all} EXCEPT ${kept}))`,
+      );
+      expect(diff.rows).toEqual([{ n: 0n }]);
+      const flows = await engine.query(
+        sql`SELECT (SELECT sum(flows) FROM ${ident(HOURLY_TABLE)} WHERE grouping = 0) AS kept, (SELECT count(*) FROM flow_store WHERE log_status = 'OK') AS stored`,
+      );
+      const [row] = flows.rows as { kept: bigint; stored: bigint }[];
+      expect(row?.kept).toBe(row?.stored);
+      expect(row?.stored).toBeGreaterThan(0n);
+    } finally {
+      await engine.close();
+    }
+  }
+
   it.each([0, 2])(
     'with --workers %i and limits to climb, rolls back, raises the limit and reads the same files again',
     async (workers) => {
@@ -420,8 +447,22 @@ describe('flowsight ingest when the store runs out of memory', () => {
         'SELECT (SELECT count(*) FROM flow_core) AS core, (SELECT count(*) FROM flow_wide) AS wide',
       );
       expect(q).toEqual([{ core: 25_004, wide: 25_000 }]);
+      await expectHourlyRowsOfEveryFlow();
     },
   );
+
+  it('keeps the hourly rows of flows of the same hours stored by separate runs as one pass over them would', async () => {
+    const big = join(dir, 'big.log');
+    bigLog(big);
+    const [header, ...lines] = readFileSync(big, 'utf8').trimEnd().split('\n');
+    rmSync(big);
+    for (const half of [0, 1]) {
+      const part = join(dir, `half-${half}.log`);
+      writeFileSync(part, `${[header, ...lines.filter((_, i) => i % 2 === half)].join('\n')}\n`);
+      expect((await runCli(['ingest', part, '--db', db])).code).toBe(0);
+    }
+    await expectHourlyRowsOfEveryFlow();
+  });
 
   it('refuses a memory limit without a unit or below 16 MB, naming the flag', async () => {
     for (const bad of ['512', '8MB', 'lots']) {

@@ -6,7 +6,7 @@
 import { STORE } from '../flow/index.js';
 import { ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
 import { evidenceList } from './check-rules.js';
-import { type Minutes, timeWhere } from './check-stage.js';
+import { HOURS_VIEW, SETS, sameKey, timeWhere } from './check-stage.js';
 import { classifyCtes } from './classify-ctes.js';
 import { TRAFFIC_TABLE } from './classify-groups.js';
 import { lostSql } from './classify-sql.js';
@@ -28,23 +28,32 @@ const same = (a: string, b: string, x: readonly string[], y: readonly string[]) 
   );
 
 /**
- * CREATE TEMP TABLE fs_check_dropped, from the classified traffic groups: each connection's
- * minutes with SYN-only requests (SYN without ACK or FIN: a FIN means the connection was set
- * up) that passed, and no reply of that connection in the same or a neighbouring minute.
+ * CREATE TEMP TABLE fs_check_dropped, from the classified traffic groups and their hourly rows:
+ * each connection's hours with the minutes of SYN-only requests (SYN without ACK or FIN: a FIN
+ * means the connection was set up) that passed, and no reply of that connection in the same or
+ * a neighbouring minute (the neighbours of a minute at an hour's edge are in the next hour's
+ * rows). `key`: the traffic key's columns.
  */
-export function droppedConnectionsSql(): SqlNode {
+export function droppedConnectionsSql(key: readonly string[]): SqlNode {
   const traffic = ident(TRAFFIC_TABLE);
+  const hours = ident(HOURS_VIEW);
+  const cols = [...new Set([...key, ...ENDS])].map((k) => `t.${k}`).join(', ');
+  const conn = ENDS;
+  const ans = (alias: string, hour: string) =>
+    sql`LEFT JOIN ans ${raw(alias)} ON ${same(alias, 'syn', ENDS, ['d4', 'd6', 's4', 's6'])} AND ${raw(alias)}.port = syn.port AND ${raw(`${alias}.hour = ${hour}`)}`;
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(DROPPED_TABLE)} AS
-WITH syn AS (SELECT s4, s6, d4, d6, port, cseg, vseg, bit_or(slots) AS slots FROM ${traffic} WHERE synonly AND protocol = 6 AND cls = 1 GROUP BY ALL),
-ans AS (SELECT t.s4, t.s6, t.d4, t.d6, t.port, bit_or(t.slots) AS slots FROM ${traffic} t SEMI JOIN syn ON ${same('t', 'syn', ENDS, ['d4', 'd6', 's4', 's6'])} AND t.port = syn.port
-  WHERE t.reply AND t.protocol = 6 AND t.slots IS NOT NULL GROUP BY ALL),
-x AS (SELECT syn.s4, syn.s6, syn.d4, syn.d6, syn.port, syn.cseg, syn.vseg, a.slots AS answered,
-    CASE WHEN a.slots IS NULL THEN syn.slots ELSE syn.slots & ~a.slots END AS unanswered
-  FROM syn LEFT JOIN ans a ON ${same('a', 'syn', ENDS, ['d4', 'd6', 's4', 's6'])} AND a.port = syn.port),
--- bit strings are dear: the neighbouring minutes are looked at only where the same minute had no answer
-y AS (SELECT * FROM x WHERE bit_count(unanswered) > 0)
-SELECT * EXCLUDE (answered, unanswered) FROM (SELECT *, CASE WHEN answered IS NULL THEN unanswered ELSE unanswered & ~((answered << 1) | (answered >> 1)) END AS dropped FROM y)
-WHERE bit_count(dropped) > 0`;
+WITH sg AS MATERIALIZED (SELECT ${raw(cols)}, t.port, t.cseg, t.vseg FROM ${traffic} t WHERE t.synonly AND t.protocol = 6 AND t.cls = 1),
+ag AS MATERIALIZED (SELECT ${raw(cols)}, t.port FROM ${traffic} t SEMI JOIN sg ON ${same('t', 'sg', ENDS, ['d4', 'd6', 's4', 's6'])} AND t.port = sg.port
+  WHERE t.reply AND t.protocol = 6),
+syn AS (SELECT ${raw(conn.map((c) => `sg.${c}`).join(', '))}, sg.port, sg.cseg, sg.vseg, x.hour, bit_or(x.minutes) AS mask
+  FROM sg JOIN ${hours} x ON x.grouping = ${raw(String(SETS.traffic))} AND ${sameKey('x', 'sg', key)} WHERE x.minutes IS NOT NULL GROUP BY ALL),
+ans AS (SELECT ${raw(conn.map((c) => `ag.${c}`).join(', '))}, ag.port, x.hour, bit_or(x.minutes) AS mask
+  FROM ag JOIN ${hours} x ON x.grouping = ${raw(String(SETS.traffic))} AND ${sameKey('x', 'ag', key)} WHERE x.minutes IS NOT NULL GROUP BY ALL),
+x AS (SELECT syn.*, coalesce(a.mask, 0) AS cur, coalesce(p.mask, 0) AS prev, coalesce(n.mask, 0) AS next
+  FROM syn ${ans('a', 'syn.hour')} ${ans('p', 'syn.hour - 1')} ${ans('n', 'syn.hour + 1')})
+SELECT * EXCLUDE (mask, cur, prev, next) FROM (
+  SELECT *, mask & ~cur & ~((cur << 1) | (cur >> 1) | (prev >> 59) | ((next & 1) << 59)) AS dropped FROM x)
+WHERE dropped <> 0`;
 }
 
 export const droppedPortsSql = (): SqlNode =>
@@ -54,21 +63,16 @@ export const droppedPortsSql = (): SqlNode =>
  * Rows: cseg, vseg, protocol, port, flows, bytes, t_first, t_last, ev: the SYN-only flows of the
  * dropped connections in their dropped minutes (a narrow pass over the flows on those ports).
  */
-export function droppedSql(
-  policy: Policy,
-  range: CheckRange,
-  m: Minutes,
-  ports: readonly number[],
-): SqlNode | null {
+export function droppedSql(policy: Policy, range: CheckRange, ports: readonly number[]): SqlNode | null {
   if (ports.length === 0) return null;
   const [s, d] = [effectiveAddress('src'), effectiveAddress('dst')];
   const passed = sql`(${ident('action')} = 'ACCEPT' OR (${ident(STORE.kindColumn)} = 'tgw' AND coalesce(${ident('packets')}, 0) > ${lostSql()}))`;
-  return sql`WITH f AS (SELECT *, ${s.v4} AS q_s4, ${s.v6} AS q_s6, ${d.v4} AS q_d4, ${d.v6} AS q_d6,
-    CAST((start // 60 - ${raw(String(m.first))}) // ${raw(String(m.unit))} AS INTEGER) AS slot FROM ${ident(STORE.table)}
+  return sql`WITH f AS (SELECT *, ${s.v4} AS q_s4, ${s.v6} AS q_s6, ${d.v4} AS q_d4, ${d.v6} AS q_d6 FROM ${ident(STORE.table)}
   WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)} AND ${ident('protocol')} = 6 AND ${ident('dstport')} IN (${join(ports.map((p) => value(p, 'u16')))})
     AND (${ident('tcp_flags')} & 19) = 2 AND ${passed}),
 c AS (SELECT f.*, dc.cseg, dc.vseg, dc.port FROM f JOIN ${ident(DROPPED_TABLE)} dc ON ${same('f', 'dc', ['q_s4', 'q_s6', 'q_d4', 'q_d6'], ENDS)} AND f.dstport = dc.port
-  WHERE get_bit(dc.dropped, f.slot) = 1)
+    AND dc.hour = f.start // 3600
+  WHERE (dc.dropped >> CAST(f.start // 60 % 60 AS INTEGER)) & 1 = 1)
 ${groups(policy, 'cseg, vseg, protocol, port')}`;
 }
 

@@ -17,6 +17,13 @@ import { type CheckResult, checkResult } from './check-result.js';
 import { FINDING_KEY, ruleEvidenceSql, ruleFindingsSql } from './check-rules.js';
 import { type Bounds, expectationsSql, healthSql } from './check-silence.js';
 import {
+  EDGES_TABLE,
+  HOURS_VIEW,
+  type HourSpan,
+  hourlyFlowsSql,
+  hourlyTable,
+  inHoursSql,
+  judgesSingleFlows,
   minutesOf,
   optionalKeys,
   SETS,
@@ -24,6 +31,8 @@ import {
   type StageShape,
   stageSql,
   timeWhere,
+  trafficKey,
+  wholeHours,
 } from './check-stage.js';
 import { classifiedTrafficSql, TRAFFIC_TABLE } from './classify-groups.js';
 import type { FindingKind } from './finding.js';
@@ -40,16 +49,21 @@ export interface CheckRequest {
   readonly now: number;
   /** finding kinds that fail the check (default: all but blocked) */
   readonly failOn?: readonly FindingKind[];
+  /** read the whole hours of the range from the hourly table ingest keeps, where it is complete (default true) */
+  readonly hourly?: boolean;
 }
 
 /** What the queries after the extent depend on: the stretch judged and the stage's shape. */
 export type Plan = Bounds & StageShape;
 
 export interface CheckQueries {
-  /** flows, records, IPv6 flows, first start, last end and last start in the range */
+  /** flows, records, IPv6 flows, first start, last end and last start in the range, and the flows in its whole hours */
   readonly extent: SqlNode;
-  /** the one pass over every flow: creates the stage table */
-  stage(p: Plan): SqlNode;
+  /** whether the store has the hourly table, then its flows in the range's whole hours */
+  readonly hourlyExists: SqlNode;
+  readonly hourlyFlows: SqlNode;
+  /** the groups of every flow: creates the stage table (and the hourly rows it is made of) */
+  stage(p: Plan): readonly SqlNode[];
   /** the address map (after the stage), then the classified traffic groups */
   classify(p: Plan): readonly SqlNode[];
   /** rule violations and blocked attempts (per source), from the classified groups */
@@ -59,7 +73,7 @@ export interface CheckQueries {
   expectations(p: Plan): SqlNode | null;
   health(p: Plan): SqlNode | null;
   /** connections with unanswered SYNs (a temporary table), their ports, then their flows */
-  readonly droppedConnections: SqlNode;
+  droppedConnections(p: Plan): SqlNode;
   readonly droppedPorts: SqlNode;
   dropped(p: Plan, ports: readonly number[]): SqlNode | null;
   readonly tgwLoss: SqlNode;
@@ -75,7 +89,7 @@ function addressesSql(
   family: 'v4' | 'v6',
 ): SqlNode {
   const stage = (set: number, col: string) =>
-    sql`SELECT ${raw(col)} AS a FROM ${ident(STAGE_TABLE)} WHERE grouping = ${raw(String(set))}`;
+    sql`SELECT ${raw(col)} AS a FROM ${ident(set === SETS.traffic ? HOURS_VIEW : STAGE_TABLE)} WHERE grouping = ${raw(String(set))}`;
   const f = family.slice(1);
   const hop = optionalKeys(policy, range).hop ? [`h${f}`] : [];
   const grouped =
@@ -102,7 +116,10 @@ export function checkQueries(
   );
   return {
     extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records, count(*) FILTER (WHERE ${v6}) AS v6,
-  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(start) AS t_start FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(start) AS t_start,
+  count(*) FILTER (WHERE log_status = 'OK' AND ${inHoursSql(wholeHours(range))}) AS hourly_flows FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+    hourlyExists: hourlyTable.exists(),
+    hourlyFlows: hourlyFlowsSql(wholeHours(range)),
     stage: (p) => stageSql(policy, range, p),
     classify: (p) => [
       addressesSql(policy, range, p, 'v4'),
@@ -111,19 +128,22 @@ export function checkQueries(
     ],
     rules: ruleFindingsSql(policy, range),
     evidence: (rows, window) => ruleEvidenceSql(policy, range, rows, window),
-    expectations: (p) => expectationsSql(policy, p),
+    expectations: (p) => expectationsSql(policy, p, trafficKey(policy, range, p)),
     health: (p) => healthSql(policy, p),
-    droppedConnections: droppedConnectionsSql(),
+    droppedConnections: (p) => droppedConnectionsSql(trafficKey(policy, range, p)),
     droppedPorts: droppedPortsSql(),
-    dropped: (p, ports) => droppedSql(policy, range, p.minutes, ports),
+    dropped: (_p, ports) => droppedSql(policy, range, ports),
     tgwLoss: tgwLossSql(policy, range),
     dictionary: (ids) =>
       ids.length === 0
         ? null
         : sql`SELECT id, value FROM ${ident(STORE.dict)} WHERE id IN (${join(ids.map((i) => value(i, 'u32')))})`,
-    cleanup: [STAGE_TABLE, TRAFFIC_TABLE, DROPPED_TABLE, ...Object.values(ADDRESS_TABLES)].map(
-      (t) => sql`DROP TABLE IF EXISTS ${ident(t)}`,
-    ),
+    cleanup: [
+      sql`DROP VIEW IF EXISTS ${ident(HOURS_VIEW)}`,
+      ...[EDGES_TABLE, STAGE_TABLE, TRAFFIC_TABLE, DROPPED_TABLE, ...Object.values(ADDRESS_TABLES)].map(
+        (t) => sql`DROP TABLE IF EXISTS ${ident(t)}`,
+      ),
+    ],
   };
 }
 
@@ -160,7 +180,7 @@ async function ruleEvidence(
 const orNone = async (run: RunQuery, node: SqlNode | null): Promise<readonly Row[]> =>
   node === null ? [] : run(node);
 
-function planOf(req: CheckRequest, extent: Row): Plan {
+function planOf(req: CheckRequest, extent: Row, hourly: HourSpan | null): Plan {
   const at = (v: unknown) => (v === null || v === undefined ? undefined : num(v));
   const start = req.since ?? at(extent.t_first) ?? req.now;
   // past the last start too, where a record ends when it starts (or has no end): every flow's
@@ -168,26 +188,48 @@ function planOf(req: CheckRequest, extent: Row): Plan {
   const last = at(extent.t_last);
   const stop = last === undefined ? undefined : Math.max(last, num(extent.t_start) + 1);
   const horizon = Math.max(start, req.until ?? stop ?? start);
-  return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0 };
+  return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0, hourly };
+}
+
+/**
+ * The whole hours the check reads from the hourly table, or null: the policy judges single
+ * flows, the range holds no whole hour, or the table is missing or does not hold every flow of
+ * those hours (a store from before the table, or rows it never got); then the check groups
+ * every flow itself.
+ */
+async function hourlySpan(
+  policy: Policy,
+  req: CheckRequest,
+  known: { readonly first: number; readonly last: number } | undefined,
+  q: CheckQueries,
+  extent: Row,
+  run: RunQuery,
+): Promise<HourSpan | null> {
+  const span = wholeHours(req);
+  if (req.hourly === false || judgesSingleFlows(policy, { ...req, ...known })) return null;
+  if (span.from !== undefined && span.to !== undefined && span.from >= span.to) return null;
+  if ((await run(q.hourlyExists)).length === 0) return null;
+  const stored = num((await run(q.hourlyFlows))[0]?.flows ?? 0);
+  return stored === num(extent.hourly_flows ?? 0) ? span : null;
 }
 
 /** Runs the check's queries in order on `run` and assembles the findings. */
 export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQuery): Promise<CheckResult> {
   const extent = (await run(checkQueries(policy, req).extent))[0] ?? {};
-  const plan = planOf(req, extent);
   const known =
     extent.t_first === null || extent.t_first === undefined
       ? undefined
       : { first: num(extent.t_first), last: num(extent.t_last) };
   const q = checkQueries(policy, req, known);
+  const plan = planOf(req, extent, await hourlySpan(policy, req, known, q, extent, run));
   try {
-    await run(q.stage(plan));
+    for (const node of q.stage(plan)) await run(node);
     for (const node of q.classify(plan)) await run(node);
     const rules = await run(q.rules);
     const evidence = await ruleEvidence(run, q, rules, policy.evidence);
     const expectations = await orNone(run, q.expectations(plan));
     const health = await orNone(run, q.health(plan));
-    await run(q.droppedConnections);
+    await run(q.droppedConnections(plan));
     const ports = (await run(q.droppedPorts)).map((r) => num(r.port));
     const dropped = await orNone(run, q.dropped(plan, ports));
     const tgwLoss = await run(q.tgwLoss);

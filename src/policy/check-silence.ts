@@ -1,11 +1,19 @@
-// Silences, from the stage table's minute bitmaps: expectations that stopped flowing (a run of
+// Silences, from the hourly rows' minute masks: expectations that stopped flowing (a run of
 // minutes without a matching flow longer than max-silence, at the start, in the middle or at the
 // end of the range) and flow-log health per top-level segment (a run of minutes with no record
 // at all longer than the gap, shown inside the traffic gap around it with its NODATA/SKIPDATA
 // counts; a watched segment with no record at all). Times are epoch seconds at minute edges.
 
 import { ident, join, or, raw, type SqlNode, sql, value } from '../sql/index.js';
-import { instancesOf, type Minutes, SETS, STAGE_TABLE } from './check-stage.js';
+import {
+  HOURS_VIEW,
+  instancesOf,
+  type Minutes,
+  SETS,
+  STAGE_TABLE,
+  sameKey,
+  slotsOfMasks,
+} from './check-stage.js';
 import { TRAFFIC_TABLE } from './classify-groups.js';
 import { CLS } from './classify-sql.js';
 import { compiled } from './compiled.js';
@@ -51,17 +59,21 @@ w AS (
 )`;
 }
 
-/** Rows: (what 'window' | 'total', i, a, b, flows, bytes) per expectation instance i (instancesOf order). */
-export function expectationsSql(policy: Policy, b: Bounds): SqlNode | null {
+/**
+ * Rows: (what 'window' | 'total', i, a, b, flows, bytes) per expectation instance i (instancesOf
+ * order). `key`: the traffic key's columns, which find each group's hourly rows.
+ */
+export function expectationsSql(policy: Policy, b: Bounds, key: readonly string[]): SqlNode | null {
   const inst = instancesOf(policy);
   if (inst.length === 0) return null;
   const limits = inst.map(
     (x, i) => sql`(${value(i, 'i64')}, ${value(policy.expectations[x.exp]?.maxSilence ?? 0, 'i64')})`,
   );
-  const per = inst.map((x, i) => {
+  const cols = join(key.map((k) => ident(k)));
+  // the instances each group keeps alive, in one pass over the groups
+  const which = inst.map((x, i) => {
     const e = policy.expectations[x.exp] as Expectation;
-    return sql`SELECT ${n(i)} AS i, bit_or(slots) AS slots, sum(flows) AS flows, sum(bytes) AS bytes, min(t_first) AS t_first, max(t_last) AS t_last
-  FROM rel WHERE ${instanceSql(e, x.exp, x.index)}`;
+    return sql`CASE WHEN ${instanceSql(e, x.exp, x.index)} THEN ${n(i)} END`;
   });
   // the groups any expectation reads, once (an expectation's union of instances); each instance then reads only those
   const any = or(
@@ -71,8 +83,12 @@ export function expectationsSql(policy: Policy, b: Bounds): SqlNode | null {
   );
   return sql`WITH rel AS MATERIALIZED (SELECT * FROM ${ident(TRAFFIC_TABLE)} WHERE cls = ${n(CLS.pass)} AND ${any}),
 inst(i, max_silence) AS (VALUES ${join(limits)}),
-per AS (SELECT * FROM (${join(per, '\nUNION ALL\n')}) WHERE slots IS NOT NULL),
-act AS (SELECT per.i, r.s FROM per, range(${n(b.minutes.count)}) r(s) WHERE get_bit(per.slots, CAST(r.s AS INTEGER)) = 1),
+ig AS MATERIALIZED (SELECT unnest(ii) AS i, ${cols}, flows, bytes, t_first, t_last
+  FROM (SELECT *, list_filter([${join(which)}], x -> x IS NOT NULL) AS ii FROM rel)),
+hm AS (SELECT ig.i, x.hour, bit_or(x.minutes) AS mask FROM ig JOIN ${ident(HOURS_VIEW)} x ON x.grouping = ${n(SETS.traffic)} AND ${sameKey('x', 'ig', key)}
+  WHERE x.minutes IS NOT NULL GROUP BY ig.i, x.hour),
+act AS (${slotsOfMasks(b.minutes, raw('SELECT i, hour, mask FROM hm'))}),
+per AS (SELECT i, sum(flows) AS flows, sum(bytes) AS bytes, min(t_first) AS t_first, max(t_last) AS t_last FROM ig WHERE i IN (SELECT i FROM act) GROUP BY i),
 ${windowsSql(b, raw('inst'))}
 SELECT 'window' AS what, w.i, w.a, w.b, NULL AS flows, NULL AS bytes FROM w JOIN inst USING (i) WHERE w.b - w.a > inst.max_silence
 UNION ALL SELECT 'total', i, t_first, t_last, flows, bytes FROM per
@@ -114,8 +130,8 @@ vmap AS (${best('vpc_id')})`;
  * Rows per watched top-level segment `unit`: ('gap', unit, a, b = the stretch with no records,
  * ta, tb = the traffic gap around it, nodata, skipdata), ('missing', unit), ('total', unit,
  * nodata, skipdata, flows). Each interface counts for the segment of the address most of its
- * records were captured at (an idle one: its subnet's, else its VPC's); its NODATA/SKIPDATA
- * records count there too.
+ * records were captured at (on a tie, the highest address; an idle one: its subnet's, else its
+ * VPC's); its NODATA/SKIPDATA records count there too.
  */
 export function healthSql(policy: Policy, b: Bounds): SqlNode | null {
   const units = healthUnits(policy);
@@ -123,18 +139,20 @@ export function healthSql(policy: Policy, b: Bounds): SqlNode | null {
   const m = b.minutes;
   const stage = (set: number) => sql`(SELECT * FROM ${ident(STAGE_TABLE)} WHERE grouping = ${n(set)})`;
   return sql`WITH units(i) AS (VALUES ${join(units.map((u) => sql`(${value(u, 'i64')})`))}),
-h AS (SELECT interface_id, cap4, cap6, subnet_id, vpc_id, flows, slots FROM ${stage(SETS.interfaces)}),
-own AS (SELECT interface_id, arg_max(struct_pack(a4 := cap4, a6 := cap6), flows) AS own
+h AS (SELECT interface_id, cap4, cap6, subnet_id, vpc_id, flows FROM ${stage(SETS.interfaces)}),
+own AS (SELECT interface_id, arg_max(struct_pack(a4 := cap4, a6 := cap6), struct_pack(f := flows, a4 := coalesce(cap4, 0), a6 := coalesce(cap6, 0))) AS own
   FROM (SELECT interface_id, cap4, cap6, sum(flows) AS flows FROM h GROUP BY ALL) GROUP BY interface_id),
 imap AS (SELECT own.interface_id, coalesce(m4.top, m6.top) AS i FROM own
   LEFT JOIN ${ident(ADDRESS_TABLES.v4)} m4 ON m4.a = own.own.a4 LEFT JOIN ${ident(ADDRESS_TABLES.v6)} m6 ON m6.a = own.own.a6),
 ${placesSql()},
-traffic AS (SELECT imap.i, bit_or(h.slots) AS slots, sum(h.flows) AS flows FROM h JOIN imap USING (interface_id) WHERE imap.i IN (SELECT i FROM units) GROUP BY imap.i),
+traffic AS (SELECT imap.i, sum(h.flows) AS flows FROM h JOIN imap USING (interface_id) WHERE imap.i IN (SELECT i FROM units) GROUP BY imap.i),
+hm AS (SELECT imap.i, x.hour, bit_or(x.minutes) AS mask FROM ${ident(HOURS_VIEW)} x JOIN imap USING (interface_id)
+  WHERE x.grouping = ${n(SETS.interfaces)} AND x.minutes IS NOT NULL AND imap.i IN (SELECT i FROM units) GROUP BY ALL),
 nd AS (SELECT coalesce(imap.i, smap.i, vmap.i) AS i, (n.minute - ${n(m.first)}) // ${n(m.unit)} AS s, sum(n.nodata) AS nodata, sum(n.skipdata) AS skipdata
   FROM ${stage(SETS.nodata)} n LEFT JOIN imap ON n.interface_id = imap.interface_id
   LEFT JOIN smap ON n.subnet_id = smap.subnet_id LEFT JOIN vmap ON n.vpc_id = vmap.vpc_id
   WHERE coalesce(imap.i, smap.i, vmap.i) IN (SELECT i FROM units) GROUP BY ALL),
-tslot AS (SELECT traffic.i, r.s FROM traffic, range(${n(m.count)}) r(s) WHERE get_bit(traffic.slots, CAST(r.s AS INTEGER)) = 1),
+tslot AS (${slotsOfMasks(m, raw('SELECT i, hour, mask FROM hm'))}),
 act AS (SELECT i, s FROM tslot UNION SELECT i, s FROM nd),
 ${windowsSql(b, raw('units'))},
 g AS (SELECT w.i, w.a, w.b,

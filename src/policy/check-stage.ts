@@ -1,11 +1,17 @@
-// The check's one pass over every flow of the range. Flows repeat: the same endpoints talk on
-// the same service minute after minute, so the pass groups them first on plain columns (the
-// effective endpoints, the hop's address, and one packed integer of reply, service port,
-// protocol, kind and a few flags) with the minutes they were seen in as a bitmap; segment
-// lookups, rules, expectations and silent drops then run on the groups (10 M flows of the demo
-// platform make about 750 k). The same pass counts each interface's records and minutes, with
-// its subnet and VPC (flow-log health); NODATA/SKIPDATA records per minute and interface come
-// from a narrow second scan. Everything goes to one temporary table.
+// The check's pass over the flows of the range. Flows repeat: the same endpoints talk on the
+// same service minute after minute, so flows are grouped first on plain columns (the effective
+// endpoints, the hop's address, and one packed integer of reply, service port, protocol, kind
+// and a few flags); segment lookups, rules, expectations and silent drops then run on the
+// groups (10 M flows of the demo platform make about 700 k). The same pass keeps each
+// interface's records with its subnet and VPC (flow-log health).
+//
+// Grouped per hour, with the minutes of the hour the group was seen in as a 60-bit mask, those
+// rows do not depend on the policy: ingest keeps them in HOURLY_TABLE, in the transaction of the
+// flows they sum up. The check reads that table for the whole hours of its range and groups only
+// the flows of the partial hours at its edges itself; a policy that judges single flows (id
+// claims, minimum bytes, an exception expiring inside the range) groups every flow of the range
+// itself. Either way the hourly rows are the view HOURS_VIEW, and the groups (one row per key
+// over the whole range) the table STAGE_TABLE, with NODATA/SKIPDATA per minute and interface.
 
 import { STORE } from '../flow/index.js';
 import { ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
@@ -49,6 +55,8 @@ export interface StageShape {
   readonly minutes: Minutes;
   /** the range holds IPv6 flows: keep the 128-bit halves */
   readonly v6: boolean;
+  /** the whole hours read from the hourly table; null: every flow is grouped by the check */
+  readonly hourly: HourSpan | null;
 }
 
 /** Bits of the packed key `pk`; port and protocol have a bit of their own for NULL. */
@@ -97,28 +105,66 @@ export function optionalKeys(
   };
 }
 
+/** The policy judges some flows one by one: their groups cannot come from the hourly table. */
+export function judgesSingleFlows(policy: Policy, range: CheckRange): boolean {
+  const o = optionalKeys(policy, range);
+  return o.xmask || o.claims || policy.expectations.some((e) => e.minBytes > 0);
+}
+
 /** The traffic key's columns, in order (the stage table and the group classifier agree on them). */
 export function trafficKey(policy: Policy, range: CheckRange, shape: StageShape): readonly string[] {
   const o = optionalKeys(policy, range);
+  return keyColumns({ ...o, v6: shape.v6 });
+}
+
+function keyColumns(o: { hop: boolean; xmask: boolean; claims: boolean; v6: boolean }): readonly string[] {
   return [
     's4',
     'd4',
-    ...(shape.v6 ? ['s6', 'd6'] : []),
+    ...(o.v6 ? ['s6', 'd6'] : []),
     'pk',
     'action',
-    ...(o.hop ? ['h4', ...(shape.v6 ? ['h6'] : [])] : []),
+    ...(o.hop ? ['h4', ...(o.v6 ? ['h6'] : [])] : []),
     ...(o.xmask ? ['xmask'] : []),
     ...(o.claims ? ['sclaims', 'dclaims', 'hclaims'] : []),
   ];
 }
 
-/** The packed key of a flow (columns of `f` below): the service and what the classes and rules read of a flow. */
-function packedSql(policy: Policy, range: CheckRange): SqlNode {
+/** How one grouping pass keys flows: the policy's needs, or the hourly table's (every policy-free key). */
+interface PassKeys {
+  readonly hop: boolean;
+  readonly v6: boolean;
+  /** per-flow exception bits, id claims per side, expectations' minimum bytes (policy passes only) */
+  readonly xmask: SqlNode | null;
+  readonly claims: { readonly src: SqlNode; readonly dst: SqlNode; readonly hop: SqlNode } | null;
+  readonly minBytes: readonly number[];
+}
+
+/** The hourly table's keys: hop and IPv6 always, nothing a policy decides. */
+const HOURLY_KEYS: PassKeys = { hop: true, v6: true, xmask: null, claims: null, minBytes: [] };
+
+function passKeys(policy: Policy, range: CheckRange, shape: StageShape): PassKeys {
   const o = optionalKeys(policy, range);
+  return {
+    hop: o.hop,
+    v6: shape.v6,
+    xmask: o.xmask ? xmaskSql(policy, range) : null,
+    claims: o.claims
+      ? { src: claimBits(policy, 'src'), dst: claimBits(policy, 'dst'), hop: claimBits(policy, null) }
+      : null,
+    minBytes: policy.expectations.map((e) => e.minBytes),
+  };
+}
+
+const passColumns = (k: PassKeys) =>
+  keyColumns({ hop: k.hop, v6: k.v6, xmask: k.xmask !== null, claims: k.claims !== null });
+
+/** The packed key of a flow (columns of `f` below): the service and what the classes and rules read of a flow. */
+function packedSql(k: PassKeys): SqlNode {
   // a boolean cast and a shift: cheaper per flow than a CASE (NULL, a missing field, is 0)
   const flag = (cond: SqlNode, b: number) => sql`(coalesce(CAST(${cond} AS BIGINT), 0) << ${n(b)})`;
-  const bigs = policy.expectations.flatMap((e, i) =>
-    e.minBytes > 0 ? [flag(sql`bytes >= ${value(e.minBytes, 'i64')}`, PK.big + i)] : [],
+  const bigs = k.minBytes.flatMap((min, i) =>
+    min > 0 ? [flag(sql`bytes >= ${value(min, 'i64')}`, PK.big + i)] : [],
   );
   const parts = [
     raw('coalesce(CAST(port AS BIGINT), 0)'),
@@ -128,18 +174,18 @@ function packedSql(policy: Policy, range: CheckRange): SqlNode {
     flag(raw(`kind = 'tgw'`), PK.tgw),
     flag(raw('(tcp_flags & 19) = 2 AND NOT reply'), PK.synOnly),
     flag(sql`kind = 'tgw' AND coalesce(packets, 0) <= ${lostSql()}`, PK.allLost),
-    ...(o.hop ? [flag(raw('fwd'), PK.fwd), flag(raw('direct'), PK.direct)] : []),
+    ...(k.hop ? [flag(raw('fwd'), PK.fwd), flag(raw('direct'), PK.direct)] : []),
     ...bigs,
   ];
   return join(parts, ' + ');
 }
 
-/** The hop's address (the forwarding interface's own), where the policy has egress-via rules. */
-function hops(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
-  if (!optionalKeys(policy, range).hop) return raw('');
+/** The hop's address (the forwarding interface's own), where the pass keeps hops. */
+function hops(k: PassKeys): SqlNode {
+  if (!k.hop) return raw('');
   const hop = (f: 'v4' | 'v6') =>
     sql`CASE WHEN fwd THEN (CASE WHEN flow_direction = 'egress' THEN ${ident(`srcaddr_${f}`)} ELSE ${ident(`dstaddr_${f}`)} END) END`;
-  return sql`, ${hop('v4')} AS h4${shape.v6 ? sql`, ${hop('v6')} AS h6` : raw('')}`;
+  return sql`, ${hop('v4')} AS h4${k.v6 ? sql`, ${hop('v6')} AS h6` : raw('')}`;
 }
 
 const v4Only = (side: Side) => ({ v4: raw(`coalesce(pkt_${side}addr_v4, ${side}addr_v4)`), v6: raw('NULL') });
@@ -147,41 +193,157 @@ const v4Only = (side: Side) => ({ v4: raw(`coalesce(pkt_${side}addr_v4, ${side}a
 /** flow_core's effective address: the captured one (its pkt-* is absent or the same), IPv4 only. */
 const coreOnly = (side: Side) => ({ v4: ident(`${side}addr_v4`), v6: raw('CAST(NULL AS UHUGEINT)') });
 
-function flowColumns(policy: Policy, range: CheckRange, shape: StageShape, core: boolean): SqlNode {
+function flowColumns(k: PassKeys, core: boolean): SqlNode {
   // without IPv6 in the range, the effective IPv4 address is simply the first one present
   const [src, dst] = core
     ? [coreOnly('src'), coreOnly('dst')]
-    : shape.v6
+    : k.v6
       ? [effectiveAddress('src'), effectiveAddress('dst')]
       : [v4Only('src'), v4Only('dst')];
-  const o = optionalKeys(policy, range);
-  const m = shape.minutes;
-  return sql`${src.v4} AS s4, ${dst.v4} AS d4${shape.v6 ? sql`, ${src.v6} AS s6, ${dst.v6} AS d6` : raw('')}, ${replySql()} AS reply, action, packets,
-  ${o.hop && !core ? sql`${forwardsSql(shape.v6)} AS fwd` : raw('false AS fwd')}, ${o.xmask ? sql`${xmaskSql(policy, range)} AS xmask` : raw('0 AS xmask')},
-  ${o.claims ? sql`${claimBits(policy, 'src')} AS sclaims, ${claimBits(policy, 'dst')} AS dclaims, ${claimBits(policy, null)} AS hclaims` : raw('0 AS sclaims')},
-  CAST((start // 60 - ${n(m.first)}) // ${n(m.unit)} AS INTEGER) AS slot, ${ident('interface_id')},
-  CASE WHEN flow_direction = 'ingress' THEN dstaddr_v4 ELSE srcaddr_v4 END AS cap4, CASE WHEN flow_direction = 'ingress' THEN dstaddr_v6 ELSE srcaddr_v6 END AS cap6,
+  return sql`${src.v4} AS s4, ${dst.v4} AS d4${k.v6 ? sql`, ${src.v6} AS s6, ${dst.v6} AS d6` : raw('')}, ${replySql()} AS reply, action, packets,
+  ${k.hop && !core ? sql`${forwardsSql(k.v6)} AS fwd` : raw('false AS fwd')}${k.xmask === null ? raw('') : sql`, ${k.xmask} AS xmask`}${
+    k.claims === null
+      ? raw('')
+      : sql`, ${k.claims.src} AS sclaims, ${k.claims.dst} AS dclaims, ${k.claims.hop} AS hclaims`
+  },
+  ${ident('interface_id')}, CASE WHEN flow_direction = 'ingress' THEN dstaddr_v4 ELSE srcaddr_v4 END AS cap4, CASE WHEN flow_direction = 'ingress' THEN dstaddr_v6 ELSE srcaddr_v6 END AS cap6,
   ${ident('subnet_id')}, ${ident('vpc_id')}, start, coalesce("end", start) AS "end", bytes, srcport, dstport, protocol, kind, tcp_flags, packets_lost_no_route, packets_lost_blackhole, packets_lost_mtu_exceeded, packets_lost_ttl_expired, traffic_path, flow_direction, pkt_dst_aws_service, srcaddr_v4, srcaddr_v6, dstaddr_v4, dstaddr_v6,
   pkt_srcaddr_v4, pkt_srcaddr_v6`;
 }
 
-/** CREATE TEMP TABLE fs_check_groups: traffic groups (every flow), interface groups, NODATA/SKIPDATA per minute. */
-export function stageSql(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
-  const key = join(trafficKey(policy, range, shape).map((k) => ident(k)));
-  const m = shape.minutes;
-  const status = (s: string) => raw(`count(*) FILTER (WHERE log_status = '${s}')`);
-  return sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGE_TABLE)} AS
-WITH f0 AS (SELECT ${flowColumns(policy, range, shape, true)} FROM ${ident(STORE.coreView)} WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)}
+/** The interface key of the hourly rows (flow-log health). */
+const INTERFACE_KEY = ['interface_id', 'cap4', 'cap6', 'subnet_id', 'vpc_id'];
+
+/**
+ * Hourly rows of the flows `where` selects (log-status OK): per hour and traffic key (grouping
+ * 0) and per hour and interface (grouping 1), flows, bytes, first start, last end, and the
+ * minutes of the hour with a flow that is not REJECT (bit m: minute m; NULL if none).
+ */
+function hourlyRowsSql(k: PassKeys, where: SqlNode): SqlNode {
+  const key = join(passColumns(k).map((c) => ident(c)));
+  const iface = join(INTERFACE_KEY.map((c) => ident(c)));
+  return sql`WITH f0 AS (SELECT ${flowColumns(k, true)} FROM ${ident(STORE.coreView)} WHERE ${ident('log_status')} = 'OK' AND ${where}
   UNION ALL BY NAME
-  SELECT ${flowColumns(policy, range, shape, false)} FROM ${ident(STORE.wide)} WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)}),
-f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${optionalKeys(policy, range).hop ? sql`, ${directSql(shape.v6)} AS direct` : raw('')}${hops(policy, range, shape)} FROM f0),
-f AS (SELECT *, ${packedSql(policy, range)} AS pk FROM f1)
-SELECT CASE WHEN GROUPING(pk) = 0 THEN ${n(SETS.traffic)} ELSE ${n(SETS.interfaces)} END AS grouping, ${key},
-  interface_id, cap4, cap6, subnet_id, vpc_id, NULL AS minute, count(*) AS flows, sum(bytes) AS bytes, min(start) AS t_first, max(coalesce("end", start)) AS t_last,
-  bitstring_agg(slot, 0, ${n(m.count - 1)}) FILTER (WHERE action IS DISTINCT FROM 'REJECT') AS slots, 0 AS nodata, 0 AS skipdata
-FROM f GROUP BY GROUPING SETS ((${key}), (interface_id, cap4, cap6, subnet_id, vpc_id))
+  SELECT ${flowColumns(k, false)} FROM ${ident(STORE.wide)} WHERE ${ident('log_status')} = 'OK' AND ${where}),
+f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${k.hop ? sql`, ${directSql(k.v6)} AS direct` : raw('')}${hops(k)} FROM f0),
+f AS (SELECT *, ${packedSql(k)} AS pk, CAST(start // 3600 AS UINTEGER) AS hour FROM f1)
+SELECT CAST(CASE WHEN GROUPING(pk) = 0 THEN ${n(SETS.traffic)} ELSE ${n(SETS.interfaces)} END AS UTINYINT) AS grouping, hour, ${key}, ${iface},
+  count(*) AS flows, CAST(sum(bytes) AS BIGINT) AS bytes, min(start) AS t_first, max("end") AS t_last,
+  bit_or(CAST(1 AS UBIGINT) << CAST(start // 60 % 60 AS INTEGER)) FILTER (WHERE action IS DISTINCT FROM 'REJECT') AS minutes
+FROM f GROUP BY GROUPING SETS ((hour, ${key}), (hour, ${iface}))`;
+}
+
+/** The table of hourly rows ingest keeps (a new layout takes a new name, and is filled from the flows). */
+export const HOURLY_TABLE = 'fs_hourly_v1';
+
+/** The hourly table's statements, for ingest: its existence, its creation from every stored flow, and its rows for a transaction's files. */
+export const hourlyTable = Object.freeze({
+  exists: (): SqlNode =>
+    sql`SELECT table_name FROM duckdb_tables() WHERE table_name = ${value(HOURLY_TABLE, 'text')} AND NOT temporary`,
+  /** the rows of every stored flow */
+  rows: (): SqlNode => hourlyRowsSql(HOURLY_KEYS, raw('TRUE')),
+  create: (): SqlNode =>
+    sql`CREATE TABLE ${ident(HOURLY_TABLE)} AS ${hourlyRowsSql(HOURLY_KEYS, raw('TRUE'))}`,
+  fill: (firstFile: number, lastFile: number): SqlNode =>
+    sql`INSERT INTO ${ident(HOURLY_TABLE)} BY NAME ${hourlyRowsSql(
+      HOURLY_KEYS,
+      sql`${ident('file_id')} BETWEEN ${value(firstFile, 'u32')} AND ${value(lastFile, 'u32')}`,
+    )}`,
+});
+
+/** Whole hours [from, to) of a range (either end open when the range is). */
+export interface HourSpan {
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export function wholeHours(range: { readonly since?: number; readonly until?: number }): HourSpan {
+  return {
+    ...(range.since === undefined ? {} : { from: Math.ceil(range.since / 3600) }),
+    ...(range.until === undefined ? {} : { to: Math.floor(range.until / 3600) }),
+  };
+}
+
+/** Flows starting inside the whole hours of a span. */
+export function inHoursSql(h: HourSpan): SqlNode {
+  return timeWhere({
+    ...(h.from === undefined ? {} : { since: h.from * 3600 }),
+    ...(h.to === undefined ? {} : { until: h.to * 3600 }),
+  });
+}
+
+/** The hourly table's flows in a span: to compare with the flows stored there (a store ingested before the table, or without it, differs). */
+export function hourlyFlowsSql(h: HourSpan): SqlNode {
+  const w: SqlNode[] = [sql`grouping = ${n(SETS.traffic)}`];
+  if (h.from !== undefined) w.push(sql`hour >= ${value(h.from, 'u32')}`);
+  if (h.to !== undefined) w.push(sql`hour < ${value(h.to, 'u32')}`);
+  return sql`SELECT coalesce(sum(flows), 0) AS flows FROM ${ident(HOURLY_TABLE)} WHERE ${join(w, ' AND ')}`;
+}
+
+export const HOURS_VIEW = 'fs_check_hours';
+export const EDGES_TABLE = 'fs_check_edges';
+
+/**
+ * The stage's statements: the hourly rows the table does not hold (the partial hours at the
+ * range's edges, or every hour when `shape.hourly` is null) into EDGES_TABLE; HOURS_VIEW, the
+ * hourly rows of the whole range in the policy's key; then STAGE_TABLE, the interface groups
+ * over the whole range and NODATA/SKIPDATA records per minute and interface (the traffic
+ * groups are trafficGroupsSql).
+ */
+export function stageSql(policy: Policy, range: CheckRange, shape: StageShape): readonly SqlNode[] {
+  const k = passKeys(policy, range, shape);
+  const cols = passColumns(k);
+  const h = shape.hourly;
+  const edges = h === null ? timeWhere(range) : sql`${timeWhere(range)} AND NOT (${inHoursSql(h)})`;
+  // the hourly table's rows in the policy's key: without hops, their flags and addresses merge
+  const fromTable = (): SqlNode => {
+    const hopBits = (1n << BigInt(PK.fwd)) | (1n << BigInt(PK.direct));
+    const proj = cols.map((c) => (c === 'pk' && !k.hop ? raw(`pk & ${~hopBits} AS pk`) : ident(c)));
+    const w: SqlNode[] = [];
+    // a view cannot take bound values: the hours are integers of ours
+    if (h?.from !== undefined) w.push(sql`hour >= ${n(Math.trunc(h.from))}`);
+    if (h?.to !== undefined) w.push(sql`hour < ${n(Math.trunc(h.to))}`);
+    return sql`SELECT grouping, hour, ${join(proj)}, ${join(INTERFACE_KEY.map((c) => ident(c)))}, flows, bytes, t_first, t_last, minutes
+  FROM ${ident(HOURLY_TABLE)}${w.length === 0 ? raw('') : sql` WHERE ${join(w, ' AND ')}`}
+  UNION ALL BY NAME `;
+  };
+  const iface = join(INTERFACE_KEY.map((c) => ident(c)));
+  const status = (s: string) => raw(`count(*) FILTER (WHERE log_status = '${s}')`);
+  return [
+    sql`CREATE OR REPLACE TEMP TABLE ${ident(EDGES_TABLE)} AS ${hourlyRowsSql(k, edges)}`,
+    sql`CREATE OR REPLACE TEMP VIEW ${ident(HOURS_VIEW)} AS ${h === null ? raw('') : fromTable()}SELECT * FROM ${ident(EDGES_TABLE)}`,
+    sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGE_TABLE)} AS
+SELECT ${n(SETS.interfaces)} AS grouping, ${iface}, ${SUMS} FROM ${ident(HOURS_VIEW)} WHERE grouping = ${n(SETS.interfaces)} GROUP BY ${iface}
 UNION ALL BY NAME
 SELECT ${n(SETS.nodata)} AS grouping, interface_id, subnet_id, vpc_id, start // 60 AS minute, ${status('NODATA')} AS nodata, ${status('SKIPDATA')} AS skipdata,
   min(start) AS t_first, max(coalesce("end", start)) AS t_last
-FROM ${ident(STORE.table)} WHERE log_status <> 'OK' AND ${timeWhere(range)} GROUP BY ALL`;
+FROM ${ident(STORE.table)} WHERE log_status <> 'OK' AND ${timeWhere(range)} GROUP BY ALL`,
+  ];
+}
+
+const SUMS = raw('sum(flows) AS flows, sum(bytes) AS bytes, min(t_first) AS t_first, max(t_last) AS t_last');
+
+/**
+ * The traffic groups: one row per traffic key over the whole range (a subquery; the group
+ * classifier materialises it classified, which saves writing the groups twice).
+ */
+export function trafficGroupsSql(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
+  const key = join(trafficKey(policy, range, shape).map((c) => ident(c)));
+  return sql`SELECT ${key}, ${SUMS} FROM ${ident(HOURS_VIEW)} WHERE grouping = ${n(SETS.traffic)} GROUP BY ${key}`;
+}
+
+/** Equal keys, NULL equal to NULL: a group and its hourly rows. */
+export function sameKey(a: string, b: string, cols: readonly string[]): SqlNode {
+  return join(
+    cols.map((c) => raw(`${a}.${c} IS NOT DISTINCT FROM ${b}.${c}`)),
+    ' AND ',
+  );
+}
+
+/**
+ * Minute slots (Minutes) of hourly masks: rows (i, s) from `rows(i, hour, mask)`, one per slot
+ * with a minute set.
+ */
+export function slotsOfMasks(m: Minutes, rows: SqlNode): SqlNode {
+  return sql`SELECT DISTINCT i, CAST((hour * 60 + b - ${n(m.first)}) // ${n(m.unit)} AS BIGINT) AS s FROM (${rows}) x, range(60) r(b) WHERE (mask >> CAST(b AS INTEGER)) & 1 = 1`;
 }

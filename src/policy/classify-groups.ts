@@ -1,11 +1,11 @@
-// The stage's traffic groups classified, once, into a temporary table: the same columns
+// The traffic groups classified, once, into a temporary table: the same columns
 // classify-ctes.ts gives single flows (cseg/vseg, ctop/vtop, port, protocol, cls, hop/hoptop,
 // direct, xmask), computed per group of flows that share every input. The packed key is
 // unpacked, the address map gives each address's leaf, and the id claims that held for the
 // group's flows (kept as bits) apply without the flows.
 
 import { ident, join, raw, type SqlNode, sql } from '../sql/index.js';
-import { PK, SETS, STAGE_TABLE, type StageShape, trafficKey } from './check-stage.js';
+import { PK, type StageShape, trafficGroupsSql, trafficKey } from './check-stage.js';
 import { CLS } from './classify-sql.js';
 import { compiled, RANKED } from './compiled.js';
 import type { Policy } from './model.js';
@@ -30,7 +30,7 @@ function unpacked(policy: Policy, range: CheckRange, shape: StageShape): SqlNode
   CASE WHEN ${flag(PK.portNull)} THEN NULL ELSE CAST(pk & 65535 AS USMALLINT) END AS port,
   CASE WHEN ${flag(PK.protocolNull)} THEN NULL ELSE CAST((pk >> ${raw(String(PK.protocol))}) & 255 AS UTINYINT) END AS protocol,
   ${flag(PK.reply)} AS reply, CASE WHEN ${flag(PK.tgw)} THEN 'tgw' ELSE 'vpc' END AS kind, ${flag(PK.fwd)} AS fwd, ${flag(PK.direct)} AS direct,
-  ${flag(PK.synOnly)} AS synonly, pk >> ${raw(String(PK.big))} AS big, flows, bytes, t_first, t_last, slots,
+  ${flag(PK.synOnly)} AS synonly, pk >> ${raw(String(PK.big))} AS big, pk, flows, bytes, t_first, t_last,
   CASE WHEN action = 'ACCEPT' THEN ${n(CLS.pass)} WHEN action = 'REJECT' THEN ${n(CLS.reject)}
     WHEN ${flag(PK.tgw)} THEN (CASE WHEN ${flag(PK.allLost)} THEN ${n(CLS.lost)} ELSE ${n(CLS.pass)} END) END AS cls`;
 }
@@ -45,7 +45,10 @@ function codeSql(policy: Policy, p: Prefix): SqlNode {
   return sql`(greatest(${raw(`${p}l`)}, ${join(parts)}) % ${raw(String(RANKED))})`;
 }
 
-/** CREATE TEMP TABLE fs_check_traffic: the traffic groups, classified. The address map must exist. */
+/**
+ * CREATE TEMP TABLE fs_check_traffic: the traffic groups, classified (the lookups each side's
+ * segment came from are left out: 700 k rows are dear to write). The address map must exist.
+ */
 export function classifiedTrafficSql(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
   const claims = compiled(policy).claims.length > 0;
   const lookups = PREFIXES.map((p) =>
@@ -63,10 +66,11 @@ export function classifiedTrafficSql(policy: Policy, range: CheckRange, shape: S
   );
   const swap = (a: string, b: string) => raw(`CASE WHEN reply THEN ${b} ELSE ${a} END`);
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(TRAFFIC_TABLE)} AS
-WITH t AS (SELECT ${unpacked(policy, range, shape)} FROM ${ident(STAGE_TABLE)} WHERE grouping = ${raw(String(SETS.traffic))} AND pk IS NOT NULL),
+WITH t AS (SELECT ${unpacked(policy, range, shape)} FROM (${trafficGroupsSql(policy, range, shape)}) WHERE pk IS NOT NULL),
 l AS (SELECT t.*, ${join(lookups)} FROM t ${join(joins, ' ')}),
 s0 AS (SELECT *, ${join(codes)} FROM l),
 s AS (SELECT *, ${join(tops)} FROM s0)
-SELECT *, ${swap('sseg', 'dseg')} AS cseg, ${swap('dseg', 'sseg')} AS vseg, ${swap('stop', 'dtop')} AS ctop, ${swap('dtop', 'stop')} AS vtop,
+SELECT * EXCLUDE (sl, st, dl, dt, hl, ht, sseg, dseg, hseg, stop, dtop, htop),
+  ${swap('sseg', 'dseg')} AS cseg, ${swap('dseg', 'sseg')} AS vseg, ${swap('stop', 'dtop')} AS ctop, ${swap('dtop', 'stop')} AS vtop,
   ${swap('s4', 'd4')} AS caddr4, ${swap('s6', 'd6')} AS caddr6, CASE WHEN fwd THEN hseg END AS hop, CASE WHEN fwd THEN htop END AS hoptop FROM s`;
 }

@@ -1,6 +1,6 @@
 // Test support for the filter and analysis tests: an in-memory DuckDB holding the store as the
 // engine defines it (flow_core, flow_wide, the flow_store view and the core view), each table
-// with a test row id, and the string dictionary. Flows go to flow_core when they fit it, as
+// with a test row id, the string dictionary, and the policy check's hourly rows. Flows go to flow_core when they fit it, as
 // ingest routes them (flow/route-batch.ts), else to flow_wide. Runs a filter against the store
 // and returns the `rid` of each selected flow.
 
@@ -13,6 +13,7 @@ import {
   storeColumnDefs,
 } from '../../src/engine/index.js';
 import { CORE_COLUMNS, columnBySql, parseAddress, STORAGE_COLUMNS, STORE } from '../../src/flow/index.js';
+import { HOURLY_TABLE, hourlyTable } from '../../src/policy/index.js';
 import { duckdbDialect, render, type SqlNode } from '../../src/sql/index.js';
 
 /** One hand-made flow: SQL field names with log-like values (addresses as text, `null` for `-`). */
@@ -132,6 +133,9 @@ export async function createTestStore(): Promise<TestStore> {
       const entries = [...dict].map(([text, id]) => `(${id}, ${quote(text)})`);
       if (entries.length > 0)
         await connection.run(`INSERT INTO "${STORE.dict}" VALUES ${entries.join(', ')}`);
+      // the policy check's hourly rows, as ingest keeps them
+      await connection.run(`DROP TABLE IF EXISTS "${HOURLY_TABLE}"`);
+      await connection.run(render(hourlyTable.create(), duckdbDialect).text);
     },
     async select(where) {
       const { text, params, types } = render(where, duckdbDialect);

@@ -133,9 +133,24 @@ export class DuckdbEngine implements Engine {
     }
   }
 
-  /** A writer for ingest (only on a writable engine). */
-  async writer(): Promise<FlowWriter> {
-    return FlowWriter.open(this.connection);
+  /**
+   * A writer for ingest (only on a writable engine). `beforeCommit`: a statement each
+   * transaction runs before it commits, over the files it stored (ids firstFile..lastFile).
+   */
+  async writer(
+    opts: { beforeCommit?: (firstFile: number, lastFile: number) => SqlNode } = {},
+  ): Promise<FlowWriter> {
+    const before = opts.beforeCommit;
+    return FlowWriter.open(
+      this.connection,
+      before === undefined
+        ? {}
+        : {
+            beforeCommit: async (a, b) => {
+              await this.query(before(a, b));
+            },
+          },
+    );
   }
 
   async close(): Promise<void> {

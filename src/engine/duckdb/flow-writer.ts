@@ -11,6 +11,14 @@ import { ChunkAppender } from './chunk-appender.js';
 
 const DICT_COLUMNS = STORAGE_COLUMNS.filter((s) => s.physical === 'dict');
 
+export interface WriterOptions {
+  /**
+   * Runs inside each transaction before it commits, once its flows and dictionary are in: what
+   * the store keeps beside the flows of files [firstFile, lastFile] (the check's hourly rows)
+   */
+  readonly beforeCommit?: (firstFile: number, lastFile: number) => Promise<void>;
+}
+
 export interface FileIdentity {
   readonly path: string;
   readonly size: number;
@@ -91,10 +99,11 @@ export class FlowWriter {
     private readonly columns: { readonly core: readonly string[]; readonly wide: readonly string[] },
     /** DuckDB's memory limit as it prints it, for errors */
     private memoryLimit: string,
+    private readonly opts: WriterOptions,
   ) {}
 
   /** Loads the dictionary, the ingested files and the next ids; the schema must exist. */
-  static async open(conn: DuckDBConnection): Promise<FlowWriter> {
+  static async open(conn: DuckDBConnection, opts: WriterOptions = {}): Promise<FlowWriter> {
     const names = async (table: string) =>
       (
         await conn.runAndReadAll(
@@ -107,7 +116,12 @@ export class FlowWriter {
     const limit = String(
       (await conn.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]?.[0] ?? 'its',
     );
-    const w = new FlowWriter(conn, { core: await names(STORE.core), wide: await names(STORE.wide) }, limit);
+    const w = new FlowWriter(
+      conn,
+      { core: await names(STORE.core), wide: await names(STORE.wide) },
+      limit,
+      opts,
+    );
     const dict = await conn.runAndReadAll(`SELECT id, value FROM "${STORE.dict}"`);
     for (const [id, value] of dict.getRows()) {
       w.dict.set(String(value), Number(id));
@@ -249,6 +263,7 @@ export class FlowWriter {
       }
       a.closeSync();
     }
+    if (this.started > 0) await this.opts.beforeCommit?.(this.nextFileId, this.nextFileId + this.started - 1);
     const files = await this.conn.createAppender(STORE.files);
     for (const f of this.pendingFiles) {
       files.appendUInteger(f.id);
