@@ -56,19 +56,30 @@ SELECT * EXCLUDE (mask, cur, prev, next) FROM (
 WHERE dropped <> 0`;
 }
 
+/** The dropped connections' ports, and the hours they were dropped in. */
 export const droppedPortsSql = (): SqlNode =>
-  sql`SELECT DISTINCT port FROM ${ident(DROPPED_TABLE)} ORDER BY port`;
+  sql`SELECT port, min(hour) AS first_hour, max(hour) AS last_hour FROM ${ident(DROPPED_TABLE)} GROUP BY port ORDER BY port`;
 
 /**
  * Rows: cseg, vseg, protocol, port, flows, bytes, t_first, t_last, ev: the SYN-only flows of the
  * dropped connections in their dropped minutes (a narrow pass over the flows on those ports).
  */
-export function droppedSql(policy: Policy, range: CheckRange, ports: readonly number[]): SqlNode | null {
-  if (ports.length === 0) return null;
+export function droppedSql(
+  policy: Policy,
+  range: CheckRange,
+  dropped: readonly { readonly port: number; readonly firstHour: number; readonly lastHour: number }[],
+): SqlNode | null {
+  if (dropped.length === 0) return null;
+  const ports = dropped.map((d) => d.port);
+  // only the hours with dropped minutes: zone maps skip the rest of the flows
+  const hours = {
+    since: Math.max(range.since ?? 0, Math.min(...dropped.map((d) => d.firstHour)) * 3600),
+    until: Math.min(range.until ?? Infinity, (Math.max(...dropped.map((d) => d.lastHour)) + 1) * 3600),
+  };
   const [s, d] = [effectiveAddress('src'), effectiveAddress('dst')];
   const passed = sql`(${ident('action')} = 'ACCEPT' OR (${ident(STORE.kindColumn)} = 'tgw' AND coalesce(${ident('packets')}, 0) > ${lostSql()}))`;
   return sql`WITH f AS (SELECT *, ${s.v4} AS q_s4, ${s.v6} AS q_s6, ${d.v4} AS q_d4, ${d.v6} AS q_d6 FROM ${ident(STORE.table)}
-  WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(range)} AND ${ident('protocol')} = 6 AND ${ident('dstport')} IN (${join(ports.map((p) => value(p, 'u16')))})
+  WHERE ${ident('log_status')} = 'OK' AND ${timeWhere(hours)} AND ${ident('protocol')} = 6 AND ${ident('dstport')} IN (${join(ports.map((p) => value(p, 'u16')))})
     AND (${ident('tcp_flags')} & 19) = 2 AND ${passed}),
 c AS (SELECT f.*, dc.cseg, dc.vseg, dc.port FROM f JOIN ${ident(DROPPED_TABLE)} dc ON ${same('f', 'dc', ['q_s4', 'q_s6', 'q_d4', 'q_d6'], ENDS)} AND f.dstport = dc.port
     AND dc.hour = f.start // 3600

@@ -72,10 +72,10 @@ export interface CheckQueries {
   evidence(ruleRows: readonly Row[], window?: number): SqlNode | null;
   expectations(p: Plan): SqlNode | null;
   health(p: Plan): SqlNode | null;
-  /** connections with unanswered SYNs (a temporary table), their ports, then their flows */
+  /** connections with unanswered SYNs (a temporary table), their ports and hours, then their flows */
   droppedConnections(p: Plan): SqlNode;
   readonly droppedPorts: SqlNode;
-  dropped(p: Plan, ports: readonly number[]): SqlNode | null;
+  dropped(p: Plan, dropped: readonly Row[]): SqlNode | null;
   readonly tgwLoss: SqlNode;
   dictionary(ids: readonly number[]): SqlNode | null;
   readonly cleanup: readonly SqlNode[];
@@ -132,7 +132,12 @@ export function checkQueries(
     health: (p) => healthSql(policy, p),
     droppedConnections: (p) => droppedConnectionsSql(trafficKey(policy, range, p)),
     droppedPorts: droppedPortsSql(),
-    dropped: (_p, ports) => droppedSql(policy, range, ports),
+    dropped: (_p, rows) =>
+      droppedSql(
+        policy,
+        range,
+        rows.map((r) => ({ port: num(r.port), firstHour: num(r.first_hour), lastHour: num(r.last_hour) })),
+      ),
     tgwLoss: tgwLossSql(policy, range),
     dictionary: (ids) =>
       ids.length === 0
@@ -230,8 +235,7 @@ export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQ
     const expectations = await orNone(run, q.expectations(plan));
     const health = await orNone(run, q.health(plan));
     await run(q.droppedConnections(plan));
-    const ports = (await run(q.droppedPorts)).map((r) => num(r.port));
-    const dropped = await orNone(run, q.dropped(plan, ports));
+    const dropped = await orNone(run, q.dropped(plan, await run(q.droppedPorts)));
     const tgwLoss = await run(q.tgwLoss);
     const ids = dictionaryIds(
       [...evidence, ...dropped, ...tgwLoss].map((r) => r.ev),

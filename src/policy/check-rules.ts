@@ -98,6 +98,17 @@ export function evidenceList(n: number): SqlNode {
   return sql`min_by(struct_pack(${join(fields)}), ${order}, ${value(Math.max(1, n), 'i64')})`;
 }
 
+/** Inclusive integer stretches, sorted, with overlapping or touching ones merged. */
+function merged(spans: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last !== undefined && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 /** The findings' protocols and ports, on either side of a flow (a reply carries it as its source port). */
 function prefilter(findings: readonly { protocol: number | null; port: number | null }[]): SqlNode {
   const byProto = new Map<number, Set<number>>();
@@ -143,20 +154,28 @@ export function ruleEvidenceSql(
   const ports = findings.map((f) => ({ protocol: num(f.protocol), port: num(f.port) }));
   const between = (a: number, b: number) =>
     sql`${ident('start')} BETWEEN ${value(a, 'u32')} AND ${value(b, 'u32')}`;
-  // each finding from its first flow: all of it, or only its first `window` seconds (the flows
-  // are stored roughly in time order, so DuckDB skips most of the store by its zone maps)
-  const when =
+  // each finding from its first flow: all of it, or only its first `window` seconds. The flows
+  // are stored roughly in time order: one scan per stretch (overlapping ones merged) lets
+  // DuckDB's zone maps skip the rest of the store, where one scan with an OR of stretches read
+  // 2-3x as much
+  const spans =
     window === undefined
-      ? between(
-          Math.min(...findings.map((f) => Number(f.t_first))),
-          Math.max(...findings.map((f) => Number(f.t_last))),
-        )
-      : or(
-          ...findings.map((f) =>
-            between(Number(f.t_first), Math.min(Number(f.t_last), Number(f.t_first) + window)),
+      ? [
+          [
+            Math.min(...findings.map((f) => Number(f.t_first))),
+            Math.max(...findings.map((f) => Number(f.t_last))),
+          ] as const,
+        ]
+      : merged(
+          findings.map(
+            (f) => [Number(f.t_first), Math.min(Number(f.t_last), Number(f.t_first) + window)] as const,
           ),
         );
-  const where = and(timeWhere(range), when, judged, prefilter(ports));
+  const source = sql`(${join(
+    spans.map(([a, b]) => sql`SELECT * FROM ${ident(STORE.table)} WHERE ${between(a, b)}`),
+    '\nUNION ALL ',
+  )})`;
+  const where = and(timeWhere(range), judged, prefilter(ports));
   const carry = [
     'cseg',
     'vseg',
@@ -180,7 +199,7 @@ export function ruleEvidenceSql(
     ' AND ',
   );
   const rules = new Set(findings.map((f) => Number(f.rule)));
-  return sql`WITH ${classifyCtes(policy, { where, capture: 'hop', lookup: 'map' })},
+  return sql`WITH ${classifyCtes(policy, { where, capture: 'hop', lookup: 'map', source })},
 fk(${join(FINDING_KEY.map((x) => ident(`k_${x}`)))}) AS (VALUES ${join(findings.map(keyRow))}),
 cm AS MATERIALIZED (SELECT * FROM c),
 cx AS (SELECT *, ${xmaskSql(policy, range)} AS xmask FROM cm AS c SEMI JOIN fk ON ${conn}),

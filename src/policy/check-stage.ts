@@ -272,6 +272,19 @@ export function inHoursSql(h: HourSpan): SqlNode {
   });
 }
 
+/**
+ * The range's flows outside its whole hours: before the first and from the last, each a plain
+ * time range (zone maps skip the rest); FALSE when the range is whole hours.
+ */
+function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
+  const parts: SqlNode[] = [];
+  if (h.from !== undefined && range.since !== undefined && range.since < h.from * 3600)
+    parts.push(timeWhere({ since: range.since, until: h.from * 3600 }));
+  if (h.to !== undefined && range.until !== undefined && h.to * 3600 < range.until)
+    parts.push(timeWhere({ since: h.to * 3600, until: range.until }));
+  return parts.length === 0 ? raw('FALSE') : sql`(${join(parts, ' OR ')})`;
+}
+
 /** The hourly table's flows in a span: to compare with the flows stored there (a store ingested before the table, or without it, differs). */
 export function hourlyFlowsSql(h: HourSpan): SqlNode {
   const w: SqlNode[] = [sql`grouping = ${n(SETS.traffic)}`];
@@ -294,7 +307,7 @@ export function stageSql(policy: Policy, range: CheckRange, shape: StageShape): 
   const k = passKeys(policy, range, shape);
   const cols = passColumns(k);
   const h = shape.hourly;
-  const edges = h === null ? timeWhere(range) : sql`${timeWhere(range)} AND NOT (${inHoursSql(h)})`;
+  const edges = h === null ? timeWhere(range) : edgesWhere(range, h);
   // the hourly table's rows in the policy's key: without hops, their flags and addresses merge
   const fromTable = (): SqlNode => {
     const hopBits = (1n << BigInt(PK.fwd)) | (1n << BigInt(PK.direct));
