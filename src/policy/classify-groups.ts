@@ -51,6 +51,16 @@ function codeSql(policy: Policy, p: Prefix): SqlNode {
  */
 export function classifiedTrafficSql(policy: Policy, range: CheckRange, shape: StageShape): SqlNode {
   const claims = compiled(policy).claims.length > 0;
+  // what no reader of the table needs: the lookups, the forwarding flag the hop came from, and
+  // constants (700 k rows are dear to write)
+  const key = new Set(trafficKey(policy, range, shape));
+  const dropped = [
+    ...['sl', 'st', 'dl', 'dt', 'hl', 'ht', 'sseg', 'dseg', 'hseg', 'stop', 'dtop', 'htop'],
+    ...(claims ? [] : ['sclaims', 'dclaims', 'hclaims']),
+    'fwd',
+    ...(key.has('h6') ? [] : ['h6']),
+    ...(key.has('xmask') ? [] : ['xmask']),
+  ];
   const lookups = PREFIXES.map((p) =>
     raw(`coalesce(m${p}4.leaf, m${p}6.leaf, 0) AS ${p}l, coalesce(m${p}4.top, m${p}6.top) AS ${p}t`),
   );
@@ -70,7 +80,7 @@ WITH t AS (SELECT ${unpacked(policy, range, shape)} FROM (${trafficGroupsSql(pol
 l AS (SELECT t.*, ${join(lookups)} FROM t ${join(joins, ' ')}),
 s0 AS (SELECT *, ${join(codes)} FROM l),
 s AS (SELECT *, ${join(tops)} FROM s0)
-SELECT * EXCLUDE (sl, st, dl, dt, hl, ht, sseg, dseg, hseg, stop, dtop, htop),
+SELECT * EXCLUDE (${raw(dropped.join(', '))}),
   ${swap('sseg', 'dseg')} AS cseg, ${swap('dseg', 'sseg')} AS vseg, ${swap('stop', 'dtop')} AS ctop, ${swap('dtop', 'stop')} AS vtop,
   ${swap('s4', 'd4')} AS caddr4, ${swap('s6', 'd6')} AS caddr6, CASE WHEN fwd THEN hseg END AS hop, CASE WHEN fwd THEN htop END AS hoptop FROM s`;
 }
