@@ -15,7 +15,7 @@ import {
   ingest,
   parseFormat,
 } from '../ingest/index.js';
-import { hourlyTable } from '../policy/index.js';
+import { hourlyTable, hourlyUpkeep, overlappingHours } from '../policy/index.js';
 
 export interface AppConfig {
   /** the DuckDB store file */
@@ -48,7 +48,16 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
   });
   try {
     await prepareStore(engine);
-    const writer = await engine.writer({ beforeCommit: (a, b) => hourlyTable.fill(a, b) });
+    const before = num((await engine.query(hourlyUpkeep.lastHour())).rows[0]?.hour);
+    const spans: [number, number][] = [];
+    const writer = await engine.writer({
+      beforeCommit: async (a, b) => {
+        await engine.query(hourlyTable.fill(a, b));
+        const [h] = (await engine.query(hourlyUpkeep.hoursOf(a, b))).rows;
+        const [first, last] = [num(h?.first_hour), num(h?.last_hour)];
+        if (first !== null && last !== null) spans.push([first, last]);
+      },
+    });
     const now = cfg.now ?? (() => new Date());
     const sink: FlowSink = {
       findIngested: (size, hash) => writer.findIngested(size, hash),
@@ -71,13 +80,17 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
         return next;
       },
     };
-    return await ingest(req.inputs, sink, {
+    const report = await ingest(req.inputs, sink, {
       exclude: [cfg.db, `${cfg.db}.wal`],
       ...(req.workers === undefined ? {} : { workers: req.workers }),
       ...(format === undefined ? {} : { format }),
       ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
       ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
     });
+    // hours written by several transactions hold a row per transaction and key: merge them
+    for (const [a, b] of overlappingHours(spans, before))
+      await engine.transaction(hourlyUpkeep.compact(a, b));
+    return report;
   } finally {
     await engine.close();
   }
@@ -100,6 +113,8 @@ export async function upgradeStore(cfg: AppConfig): Promise<void> {
     await engine.close();
   }
 }
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 async function withReader<T>(cfg: AppConfig, f: (e: DuckdbEngine) => Promise<T>): Promise<T> {
   const engine = await DuckdbEngine.open({ path: cfg.db, readOnly: true });

@@ -251,6 +251,66 @@ export const hourlyTable = Object.freeze({
     )}`,
 });
 
+const HOURLY_COLUMNS = [
+  'grouping',
+  'hour',
+  ...keyColumns({ hop: true, xmask: false, claims: false, v6: true }),
+  ...INTERFACE_KEY,
+];
+
+/** The hourly table's statements for keeping it compact: ingest runs them (the table is policy-free). */
+export const hourlyUpkeep = Object.freeze({
+  /** the last hour the table holds */
+  lastHour: (): SqlNode => sql`SELECT max(hour) AS hour FROM ${ident(HOURLY_TABLE)}`,
+  /** the hours of a transaction's files, with flows */
+  hoursOf: (firstFile: number, lastFile: number): SqlNode =>
+    sql`SELECT min(start) // 3600 AS first_hour, max(start) // 3600 AS last_hour FROM ${ident(STORE.table)}
+  WHERE ${ident('file_id')} BETWEEN ${value(firstFile, 'u32')} AND ${value(lastFile, 'u32')} AND ${ident('log_status')} = 'OK'`,
+  /**
+   * One row per key in hours [first, last]: rows of one hour and key written by several
+   * transactions (or runs) merged, which every reader would otherwise merge again. To run in
+   * one transaction.
+   */
+  compact: (first: number, last: number): readonly SqlNode[] => {
+    const hours = sql`hour BETWEEN ${value(first, 'u32')} AND ${value(last, 'u32')}`;
+    const keys = join(HOURLY_COLUMNS.map((c) => ident(c)));
+    return [
+      sql`CREATE OR REPLACE TEMP TABLE fs_hourly_merged AS SELECT ${keys}, CAST(sum(flows) AS BIGINT) AS flows, CAST(sum(bytes) AS BIGINT) AS bytes,
+  min(t_first) AS t_first, max(t_last) AS t_last, bit_or(minutes) AS minutes FROM ${ident(HOURLY_TABLE)} WHERE ${hours} GROUP BY ${keys}`,
+      sql`DELETE FROM ${ident(HOURLY_TABLE)} WHERE ${hours}`,
+      sql`INSERT INTO ${ident(HOURLY_TABLE)} BY NAME SELECT * FROM fs_hourly_merged`,
+      sql`DROP TABLE fs_hourly_merged`,
+    ];
+  },
+});
+
+/**
+ * The hours more than one writer touched: where the spans of a run's transactions overlap each
+ * other or the hours the table held before the run (up to `before`), as inclusive ranges.
+ */
+export function overlappingHours(
+  spans: readonly (readonly [number, number])[],
+  before: number | null,
+): (readonly [number, number])[] {
+  const all = before === null ? [...spans] : [[-Infinity, before] as const, ...spans];
+  const twice: [number, number][] = [];
+  for (let i = 0; i < all.length; i++)
+    for (let j = i + 1; j < all.length; j++) {
+      const [a1, b1] = all[i] as readonly [number, number];
+      const [a2, b2] = all[j] as readonly [number, number];
+      const a = Math.max(a1, a2);
+      const b = Math.min(b1, b2);
+      if (a <= b) twice.push([a, b]);
+    }
+  const out: [number, number][] = [];
+  for (const [a, b] of twice.sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last !== undefined && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
 /** Whole hours [from, to) of a range (either end open when the range is). */
 export interface HourSpan {
   readonly from?: number;

@@ -18,7 +18,7 @@ import {
 import { UserError } from '../../errors.js';
 import { duckdbDialect, render, type SqlNode, type SqlType } from '../../sql/index.js';
 import type { Engine, QueryResult } from '../engine.js';
-import { FlowWriter } from './flow-writer.js';
+import { FlowWriter, type WriterOptions } from './flow-writer.js';
 import { coreViewSql, ensureSchema } from './schema.js';
 
 /** How each pinned SQL type binds: a bigint above 2^127 left to inference would become HUGEINT and wrap. */
@@ -134,23 +134,24 @@ export class DuckdbEngine implements Engine {
   }
 
   /**
-   * A writer for ingest (only on a writable engine). `beforeCommit`: a statement each
-   * transaction runs before it commits, over the files it stored (ids firstFile..lastFile).
+   * A writer for ingest (only on a writable engine). `beforeCommit` runs inside each
+   * transaction before it commits, once its flows are in (files firstFile..lastFile); it may
+   * query this engine.
    */
-  async writer(
-    opts: { beforeCommit?: (firstFile: number, lastFile: number) => SqlNode } = {},
-  ): Promise<FlowWriter> {
-    const before = opts.beforeCommit;
-    return FlowWriter.open(
-      this.connection,
-      before === undefined
-        ? {}
-        : {
-            beforeCommit: async (a, b) => {
-              await this.query(before(a, b));
-            },
-          },
-    );
+  async writer(opts: WriterOptions = {}): Promise<FlowWriter> {
+    return FlowWriter.open(this.connection, opts);
+  }
+
+  /** Runs statements in one transaction: all of them take effect, or none. */
+  async transaction(nodes: readonly SqlNode[]): Promise<void> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      for (const node of nodes) await this.query(node);
+      await this.connection.run('COMMIT');
+    } catch (e) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
