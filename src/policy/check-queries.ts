@@ -22,7 +22,8 @@ import {
   type HourSpan,
   hourlyFlowsSql,
   hourlyTable,
-  inHoursSql,
+  hourRuns,
+  inSpan,
   judgesSingleFlows,
   minutesOf,
   optionalKeys,
@@ -57,9 +58,9 @@ export interface CheckRequest {
 export type Plan = Bounds & StageShape;
 
 export interface CheckQueries {
-  /** flows, records, IPv6 flows, first start, last end and last start in the range, and the flows in its whole hours */
+  /** per hour of the range: flows, records, IPv6 flows, first start, last end and last start (extentOf sums them up) */
   readonly extent: SqlNode;
-  /** whether the store has the hourly table, then its flows in the range's whole hours */
+  /** whether the store has the hourly table, then its flows per hour of the range's whole hours */
   readonly hourlyExists: SqlNode;
   readonly hourlyFlows: SqlNode;
   /** the groups of every flow: creates the stage table (and the hourly rows it is made of) */
@@ -116,8 +117,8 @@ export function checkQueries(
   );
   return {
     extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records, count(*) FILTER (WHERE ${v6}) AS v6,
-  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(start) AS t_start,
-  count(*) FILTER (WHERE log_status = 'OK' AND ${inHoursSql(wholeHours(range))}) AS hourly_flows FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(start) AS t_start, start // 3600 AS hour
+FROM ${ident(STORE.table)} WHERE ${timeWhere(range)} GROUP BY hour`,
     hourlyExists: hourlyTable.exists(),
     hourlyFlows: hourlyFlowsSql(wholeHours(range)),
     stage: (p) => stageSql(policy, range, p),
@@ -196,37 +197,60 @@ function planOf(req: CheckRequest, extent: Row, hourly: HourSpan | null): Plan {
   return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0, hourly };
 }
 
+/** The extent's rows per hour summed up: the range's extent. */
+function extentOf(hours: readonly Row[]): Row {
+  const vals = (k: string) => hours.flatMap((r) => (r[k] === null || r[k] === undefined ? [] : [num(r[k])]));
+  const sum = (k: string) => vals(k).reduce((a, b) => a + b, 0);
+  const pick = (k: string, f: (...xs: number[]) => number) => (vals(k).length === 0 ? null : f(...vals(k)));
+  return {
+    flows: sum('flows'),
+    records: sum('records'),
+    v6: sum('v6'),
+    t_first: pick('t_first', Math.min),
+    t_last: pick('t_last', Math.max),
+    t_start: pick('t_start', Math.max),
+  };
+}
+
 /**
  * The whole hours the check reads from the hourly table, or null: the policy judges single
- * flows, the range holds no whole hour, or the table is missing or does not hold every flow of
- * those hours (a store from before the table, or rows it never got); then the check groups
- * every flow itself.
+ * flows, the range holds no whole hour, or the store has no such table; then the check groups
+ * every flow itself. Hours where the table does not hold the store's flows (ingest keeps rows
+ * only where they sum flows up; a store from before the table has none) are missing from it.
  */
 async function hourlySpan(
   policy: Policy,
   req: CheckRequest,
   known: { readonly first: number; readonly last: number } | undefined,
   q: CheckQueries,
-  extent: Row,
+  hours: readonly Row[],
   run: RunQuery,
 ): Promise<HourSpan | null> {
   const span = wholeHours(req);
   if (req.hourly === false || judgesSingleFlows(policy, { ...req, ...known })) return null;
   if (span.from !== undefined && span.to !== undefined && span.from >= span.to) return null;
   if ((await run(q.hourlyExists)).length === 0) return null;
-  const stored = num((await run(q.hourlyFlows))[0]?.flows ?? 0);
-  return stored === num(extent.hourly_flows ?? 0) ? span : null;
+  const stored = new Map((await run(q.hourlyFlows)).map((r) => [num(r.hour), num(r.flows)]));
+  const flows = new Map(
+    hours.filter((r) => inSpan(span, num(r.hour))).map((r) => [num(r.hour), num(r.flows)]),
+  );
+  const missing = [...new Set([...stored.keys(), ...flows.keys()])].filter(
+    (h) => (stored.get(h) ?? 0) !== (flows.get(h) ?? 0),
+  );
+  if (missing.length > 0 && missing.length === flows.size) return null;
+  return { ...span, missing: hourRuns(missing) };
 }
 
 /** Runs the check's queries in order on `run` and assembles the findings. */
 export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQuery): Promise<CheckResult> {
-  const extent = (await run(checkQueries(policy, req).extent))[0] ?? {};
+  const hours = await run(checkQueries(policy, req).extent);
+  const extent = extentOf(hours);
   const known =
     extent.t_first === null || extent.t_first === undefined
       ? undefined
       : { first: num(extent.t_first), last: num(extent.t_last) };
   const q = checkQueries(policy, req, known);
-  const plan = planOf(req, extent, await hourlySpan(policy, req, known, q, extent, run));
+  const plan = planOf(req, extent, await hourlySpan(policy, req, known, q, hours, run));
   try {
     for (const node of q.stage(plan)) await run(node);
     for (const node of q.classify(plan)) await run(node);

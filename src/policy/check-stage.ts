@@ -236,20 +236,31 @@ FROM f GROUP BY GROUPING SETS ((hour, ${key}), (hour, ${iface}))`;
 /** The table of hourly rows ingest keeps (a new layout takes a new name, and is filled from the flows). */
 export const HOURLY_TABLE = 'fs_hourly_v1';
 
-/** The hourly table's statements, for ingest: its existence, its creation from every stored flow, and its rows for a transaction's files. */
+/** The hourly table's statements, for ingest: its existence, its creation, and a transaction's rows (staged, then kept or not). */
 export const hourlyTable = Object.freeze({
   exists: (): SqlNode =>
     sql`SELECT table_name FROM duckdb_tables() WHERE table_name = ${value(HOURLY_TABLE, 'text')} AND NOT temporary`,
   /** the rows of every stored flow */
   rows: (): SqlNode => hourlyRowsSql(HOURLY_KEYS, raw('TRUE')),
-  create: (): SqlNode =>
-    sql`CREATE TABLE ${ident(HOURLY_TABLE)} AS ${hourlyRowsSql(HOURLY_KEYS, raw('TRUE'))}`,
-  fill: (firstFile: number, lastFile: number): SqlNode =>
-    sql`INSERT INTO ${ident(HOURLY_TABLE)} BY NAME ${hourlyRowsSql(
+  /** the table, from the staged rows (all of them, or none: only their columns) */
+  create: (rows: boolean): SqlNode =>
+    sql`CREATE TABLE ${ident(HOURLY_TABLE)} AS SELECT * FROM ${ident(STAGED_TABLE)}${rows ? raw('') : raw(' LIMIT 0')}`,
+  /** a transaction's rows (every stored flow's without files), into a temporary table first: kept only if they sum flows up well */
+  stage: (files?: { readonly first: number; readonly last: number }): SqlNode =>
+    sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGED_TABLE)} AS ${hourlyRowsSql(
       HOURLY_KEYS,
-      sql`${ident('file_id')} BETWEEN ${value(firstFile, 'u32')} AND ${value(lastFile, 'u32')}`,
+      files === undefined
+        ? raw('TRUE')
+        : sql`${ident('file_id')} BETWEEN ${value(files.first, 'u32')} AND ${value(files.last, 'u32')}`,
     )}`,
+  /** the staged rows, and the flows they sum up */
+  staged: (): SqlNode =>
+    sql`SELECT count(*) AS rows, coalesce(sum(flows) FILTER (WHERE grouping = ${n(SETS.traffic)}), 0) AS flows FROM ${ident(STAGED_TABLE)}`,
+  keep: (): SqlNode => sql`INSERT INTO ${ident(HOURLY_TABLE)} BY NAME SELECT * FROM ${ident(STAGED_TABLE)}`,
+  unstage: (): SqlNode => sql`DROP TABLE IF EXISTS ${ident(STAGED_TABLE)}`,
 });
+
+const STAGED_TABLE = 'fs_hourly_staged';
 
 const HOURLY_COLUMNS = [
   'grouping',
@@ -311,30 +322,45 @@ export function overlappingHours(
   return out;
 }
 
-/** Whole hours [from, to) of a range (either end open when the range is). */
+/**
+ * The hours read from the hourly table: the range's whole hours [from, to) (either end open when
+ * the range is) but the `missing` ones (inclusive runs), where the table does not hold exactly
+ * the flows the store does (ingest keeps the rows only where they sum flows up; a store from
+ * before the table has none).
+ */
 export interface HourSpan {
   readonly from?: number;
   readonly to?: number;
+  readonly missing: readonly (readonly [number, number])[];
 }
 
 export function wholeHours(range: { readonly since?: number; readonly until?: number }): HourSpan {
   return {
     ...(range.since === undefined ? {} : { from: Math.ceil(range.since / 3600) }),
     ...(range.until === undefined ? {} : { to: Math.floor(range.until / 3600) }),
+    missing: [],
   };
 }
 
-/** Flows starting inside the whole hours of a span. */
-export function inHoursSql(h: HourSpan): SqlNode {
-  return timeWhere({
-    ...(h.from === undefined ? {} : { since: h.from * 3600 }),
-    ...(h.to === undefined ? {} : { until: h.to * 3600 }),
-  });
+/** Hour `h` of a span's whole hours. */
+export const inSpan = (h: HourSpan, hour: number): boolean =>
+  (h.from === undefined || hour >= h.from) && (h.to === undefined || hour < h.to);
+
+/** Runs of consecutive hours, inclusive. */
+export function hourRuns(hours: readonly number[]): (readonly [number, number])[] {
+  const out: [number, number][] = [];
+  for (const x of [...hours].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && x === last[1] + 1) last[1] = x;
+    else out.push([x, x]);
+  }
+  return out;
 }
 
 /**
- * The range's flows outside its whole hours: before the first and from the last, each a plain
- * time range (zone maps skip the rest); FALSE when the range is whole hours.
+ * The range's flows the hourly table does not give: before its first whole hour, from its
+ * last, and in its missing hours, each a plain time range (zone maps skip the rest); FALSE when
+ * the table gives every one.
  */
 function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
   const parts: SqlNode[] = [];
@@ -342,15 +368,16 @@ function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
     parts.push(timeWhere({ since: range.since, until: h.from * 3600 }));
   if (h.to !== undefined && range.until !== undefined && h.to * 3600 < range.until)
     parts.push(timeWhere({ since: h.to * 3600, until: range.until }));
+  for (const [a, b] of h.missing) parts.push(timeWhere({ since: a * 3600, until: (b + 1) * 3600 }));
   return parts.length === 0 ? raw('FALSE') : sql`(${join(parts, ' OR ')})`;
 }
 
-/** The hourly table's flows in a span: to compare with the flows stored there (a store ingested before the table, or without it, differs). */
+/** The hourly table's flows per hour of a span's whole hours: to compare with the store's. */
 export function hourlyFlowsSql(h: HourSpan): SqlNode {
   const w: SqlNode[] = [sql`grouping = ${n(SETS.traffic)}`];
   if (h.from !== undefined) w.push(sql`hour >= ${value(h.from, 'u32')}`);
   if (h.to !== undefined) w.push(sql`hour < ${value(h.to, 'u32')}`);
-  return sql`SELECT coalesce(sum(flows), 0) AS flows FROM ${ident(HOURLY_TABLE)} WHERE ${join(w, ' AND ')}`;
+  return sql`SELECT hour, sum(flows) AS flows FROM ${ident(HOURLY_TABLE)} WHERE ${join(w, ' AND ')} GROUP BY hour`;
 }
 
 export const HOURS_VIEW = 'fs_check_hours';
@@ -376,6 +403,8 @@ export function stageSql(policy: Policy, range: CheckRange, shape: StageShape): 
     // a view cannot take bound values: the hours are integers of ours
     if (h?.from !== undefined) w.push(sql`hour >= ${n(Math.trunc(h.from))}`);
     if (h?.to !== undefined) w.push(sql`hour < ${n(Math.trunc(h.to))}`);
+    for (const [a, b] of h?.missing ?? [])
+      w.push(sql`hour NOT BETWEEN ${n(Math.trunc(a))} AND ${n(Math.trunc(b))}`);
     return sql`SELECT grouping, hour, ${join(proj)}, ${join(INTERFACE_KEY.map((c) => ident(c)))}, flows, bytes, t_first, t_last, minutes
   FROM ${ident(HOURLY_TABLE)}${w.length === 0 ? raw('') : sql` WHERE ${join(w, ' AND ')}`}
   UNION ALL BY NAME `;

@@ -135,7 +135,10 @@ export async function createTestStore(): Promise<TestStore> {
         await connection.run(`INSERT INTO "${STORE.dict}" VALUES ${entries.join(', ')}`);
       // the policy check's hourly rows, as ingest keeps them
       await connection.run(`DROP TABLE IF EXISTS "${HOURLY_TABLE}"`);
-      await connection.run(render(hourlyTable.create(), duckdbDialect).text);
+      // all of them, whether or not they sum the flows up (ingest keeps them only where they do)
+      await connection.run(render(hourlyTable.stage(), duckdbDialect).text);
+      await connection.run(render(hourlyTable.create(true), duckdbDialect).text);
+      await connection.run(render(hourlyTable.unstage(), duckdbDialect).text);
     },
     async select(where) {
       const { text, params, types } = render(where, duckdbDialect);
