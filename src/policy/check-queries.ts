@@ -18,11 +18,13 @@ import { FINDING_KEY, ruleEvidenceSql, ruleFindingsSql } from './check-rules.js'
 import { type Bounds, expectationsSql, healthSql } from './check-silence.js';
 import {
   EDGES_TABLE,
+  edgesWhere,
   HOURS_VIEW,
   type HourSpan,
   hourlyFlowsSql,
   hourlyTable,
   hourRuns,
+  inHoursSql,
   inSpan,
   judgesSingleFlows,
   minutesOf,
@@ -58,9 +60,16 @@ export interface CheckRequest {
 export type Plan = Bounds & StageShape;
 
 export interface CheckQueries {
-  /** per hour of the range: flows, records, IPv6 flows, first start, last end and last start (extentOf sums them up) */
+  /** flows, records, first start and last start in the range, and the flows in its whole hours */
   readonly extent: SqlNode;
-  /** whether the store has the hourly table, then its flows per hour of the range's whole hours */
+  /** the flows per whole hour (only where the hourly table's total differs from the store's) */
+  readonly flowsPerHour: SqlNode;
+  /**
+   * the last end and the IPv6 flows of the records the hourly table does not give (all of them
+   * without a span; else the records not OK and those outside the span's covered hours)
+   */
+  extentRest(span: HourSpan | null): SqlNode;
+  /** whether the store has the hourly table, then per hour of the range's whole hours its flows, last end and IPv6 rows */
   readonly hourlyExists: SqlNode;
   readonly hourlyFlows: SqlNode;
   /** the groups of every flow: creates the stage table (and the hourly rows it is made of) */
@@ -116,9 +125,14 @@ export function checkQueries(
     'srcaddr_v6 IS NOT NULL OR dstaddr_v6 IS NOT NULL OR pkt_srcaddr_v6 IS NOT NULL OR pkt_dstaddr_v6 IS NOT NULL',
   );
   return {
-    extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records, count(*) FILTER (WHERE ${v6}) AS v6,
-  min(start) AS t_first, max(coalesce("end", start)) AS t_last, max(start) AS t_start, start // 3600 AS hour
-FROM ${ident(STORE.table)} WHERE ${timeWhere(range)} GROUP BY hour`,
+    extent: sql`SELECT count(*) FILTER (WHERE log_status = 'OK') AS flows, count(*) AS records,
+  min(start) AS t_first, max(start) AS t_start, count(*) FILTER (WHERE log_status = 'OK' AND ${inHoursSql(wholeHours(range))}) AS hourly_flows
+FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}`,
+    flowsPerHour: sql`SELECT start // 3600 AS hour, count(*) AS flows FROM ${ident(STORE.table)}
+WHERE log_status = 'OK' AND ${timeWhere(range)} AND ${inHoursSql(wholeHours(range))} GROUP BY hour`,
+    extentRest: (span) =>
+      sql`SELECT max(coalesce("end", start)) AS t_last, count(*) FILTER (WHERE ${v6}) AS v6
+FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}${span === null ? raw('') : sql` AND (log_status <> 'OK' OR ${edgesWhere(range, span)})`}`,
     hourlyExists: hourlyTable.exists(),
     hourlyFlows: hourlyFlowsSql(wholeHours(range)),
     stage: (p) => stageSql(policy, range, p),
@@ -197,60 +211,64 @@ function planOf(req: CheckRequest, extent: Row, hourly: HourSpan | null): Plan {
   return { start, horizon, minutes: minutesOf(start, horizon), v6: num(extent.v6) > 0, hourly };
 }
 
-/** The extent's rows per hour summed up: the range's extent. */
-function extentOf(hours: readonly Row[]): Row {
-  const vals = (k: string) => hours.flatMap((r) => (r[k] === null || r[k] === undefined ? [] : [num(r[k])]));
-  const sum = (k: string) => vals(k).reduce((a, b) => a + b, 0);
-  const pick = (k: string, f: (...xs: number[]) => number) => (vals(k).length === 0 ? null : f(...vals(k)));
-  return {
-    flows: sum('flows'),
-    records: sum('records'),
-    v6: sum('v6'),
-    t_first: pick('t_first', Math.min),
-    t_last: pick('t_last', Math.max),
-    t_start: pick('t_start', Math.max),
-  };
-}
-
 /**
- * The whole hours the check reads from the hourly table, or null: the policy judges single
- * flows, the range holds no whole hour, or the store has no such table; then the check groups
- * every flow itself. Hours where the table does not hold the store's flows (ingest keeps rows
- * only where they sum flows up; a store from before the table has none) are missing from it.
+ * The whole hours the hourly table gives the flows of, or null: the range holds no whole hour,
+ * the store has no such table, or it gives none of the range's flows. Hours where the table
+ * does not hold the store's flows (ingest keeps rows only where they sum flows up; a store from
+ * before the table has none) are missing from it; the store's flows per hour are counted only
+ * when the totals differ.
  */
-async function hourlySpan(
-  policy: Policy,
+async function coverage(
   req: CheckRequest,
-  known: { readonly first: number; readonly last: number } | undefined,
-  q: CheckQueries,
-  hours: readonly Row[],
-  run: RunQuery,
+  extent: Row,
+  table: readonly Row[] | null,
+  perHour: () => Promise<readonly Row[]>,
 ): Promise<HourSpan | null> {
   const span = wholeHours(req);
-  if (req.hourly === false || judgesSingleFlows(policy, { ...req, ...known })) return null;
-  if (span.from !== undefined && span.to !== undefined && span.from >= span.to) return null;
-  if ((await run(q.hourlyExists)).length === 0) return null;
-  const stored = new Map((await run(q.hourlyFlows)).map((r) => [num(r.hour), num(r.flows)]));
-  const flows = new Map(
-    hours.filter((r) => inSpan(span, num(r.hour))).map((r) => [num(r.hour), num(r.flows)]),
-  );
+  if (table === null || (span.from !== undefined && span.to !== undefined && span.from >= span.to))
+    return null;
+  const total = table.reduce((a, r) => a + num(r.flows), 0);
+  if (total === num(extent.hourly_flows ?? 0)) return span;
+  const stored = new Map(table.map((r) => [num(r.hour), num(r.flows)]));
+  const flows = new Map((await perHour()).map((r) => [num(r.hour), num(r.flows)]));
   const missing = [...new Set([...stored.keys(), ...flows.keys()])].filter(
     (h) => (stored.get(h) ?? 0) !== (flows.get(h) ?? 0),
   );
-  if (missing.length > 0 && missing.length === flows.size) return null;
+  if (missing.length === flows.size) return null;
   return { ...span, missing: hourRuns(missing) };
+}
+
+/** The range's extent: counts and first and last starts from the store, the last end and IPv6 from the table's covered hours and the rest. */
+function extentOf(extent: Row, table: readonly Row[] | null, span: HourSpan | null, rest: Row): Row {
+  const missing = (h: number) => (span?.missing ?? []).some(([a, b]) => h >= a && h <= b);
+  const covered =
+    span === null ? [] : (table ?? []).filter((r) => inSpan(span, num(r.hour)) && !missing(num(r.hour)));
+  const vals = (rows: readonly Row[], k: string) =>
+    rows.flatMap((r) => (r[k] === null || r[k] === undefined ? [] : [num(r[k])]));
+  const last = [...vals(covered, 't_last'), ...vals([rest], 't_last')];
+  return {
+    ...extent,
+    v6: covered.reduce((a, r) => a + num(r.v6), 0) + num(rest.v6 ?? 0),
+    t_last: last.length === 0 ? null : Math.max(...last),
+  };
 }
 
 /** Runs the check's queries in order on `run` and assembles the findings. */
 export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQuery): Promise<CheckResult> {
-  const hours = await run(checkQueries(policy, req).extent);
-  const extent = extentOf(hours);
+  const q0 = checkQueries(policy, req);
+  const counts = (await run(q0.extent))[0] ?? {};
+  const table =
+    req.hourly !== false && (await run(q0.hourlyExists)).length > 0 ? await run(q0.hourlyFlows) : null;
+  const span = await coverage(req, counts, table, () => run(q0.flowsPerHour));
+  const extent = extentOf(counts, table, span, (await run(q0.extentRest(span)))[0] ?? {});
   const known =
     extent.t_first === null || extent.t_first === undefined
       ? undefined
       : { first: num(extent.t_first), last: num(extent.t_last) };
   const q = checkQueries(policy, req, known);
-  const plan = planOf(req, extent, await hourlySpan(policy, req, known, q, hours, run));
+  // a policy that judges single flows groups every flow itself
+  const hourly = span !== null && !judgesSingleFlows(policy, { ...req, ...known }) ? span : null;
+  const plan = planOf(req, extent, hourly);
   try {
     for (const node of q.stage(plan)) await run(node);
     for (const node of q.classify(plan)) await run(node);

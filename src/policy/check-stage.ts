@@ -357,12 +357,20 @@ export function hourRuns(hours: readonly number[]): (readonly [number, number])[
   return out;
 }
 
+/** Flows starting inside the whole hours of a span. */
+export function inHoursSql(h: HourSpan): SqlNode {
+  return timeWhere({
+    ...(h.from === undefined ? {} : { since: h.from * 3600 }),
+    ...(h.to === undefined ? {} : { until: h.to * 3600 }),
+  });
+}
+
 /**
  * The range's flows the hourly table does not give: before its first whole hour, from its
  * last, and in its missing hours, each a plain time range (zone maps skip the rest); FALSE when
  * the table gives every one.
  */
-function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
+export function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
   const parts: SqlNode[] = [];
   if (h.from !== undefined && range.since !== undefined && range.since < h.from * 3600)
     parts.push(timeWhere({ since: range.since, until: h.from * 3600 }));
@@ -372,12 +380,17 @@ function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
   return parts.length === 0 ? raw('FALSE') : sql`(${join(parts, ' OR ')})`;
 }
 
-/** The hourly table's flows per hour of a span's whole hours: to compare with the store's. */
+/**
+ * The hourly table per hour of a span's whole hours: its flows (to compare with the store's),
+ * last end, and whether it holds IPv6 addresses.
+ */
 export function hourlyFlowsSql(h: HourSpan): SqlNode {
-  const w: SqlNode[] = [sql`grouping = ${n(SETS.traffic)}`];
+  const w: SqlNode[] = [raw('TRUE')];
   if (h.from !== undefined) w.push(sql`hour >= ${value(h.from, 'u32')}`);
   if (h.to !== undefined) w.push(sql`hour < ${value(h.to, 'u32')}`);
-  return sql`SELECT hour, sum(flows) AS flows FROM ${ident(HOURLY_TABLE)} WHERE ${join(w, ' AND ')} GROUP BY hour`;
+  return sql`SELECT hour, coalesce(sum(flows) FILTER (WHERE grouping = ${n(SETS.traffic)}), 0) AS flows, max(t_last) AS t_last,
+  count(*) FILTER (WHERE s6 IS NOT NULL OR d6 IS NOT NULL OR h6 IS NOT NULL OR cap6 IS NOT NULL) AS v6
+FROM ${ident(HOURLY_TABLE)} WHERE ${join(w, ' AND ')} GROUP BY hour`;
 }
 
 export const HOURS_VIEW = 'fs_check_hours';
