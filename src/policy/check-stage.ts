@@ -7,11 +7,13 @@
 //
 // Grouped per hour, with the minutes of the hour the group was seen in as a 60-bit mask, those
 // rows do not depend on the policy: ingest keeps them in HOURLY_TABLE, in the transaction of the
-// flows they sum up. The check reads that table for the whole hours of its range and groups only
-// the flows of the partial hours at its edges itself; a policy that judges single flows (id
-// claims, minimum bytes, an exception expiring inside the range) groups every flow of the range
-// itself. Either way the hourly rows are the view HOURS_VIEW, and the groups (one row per key
-// over the whole range) the table STAGE_TABLE, with NODATA/SKIPDATA per minute and interface.
+// flows they sum up, where they sum them up well. The check reads that table for each whole
+// hour of its range where it holds the store's flows, and groups the flows of the other hours
+// (the partial hours at its edges, hours without rows) itself; a policy that judges single
+// flows (id claims, minimum bytes, an exception expiring inside the range) groups every flow of
+// the range itself. Either way the hourly rows are the view HOURS_VIEW. The traffic groups (one
+// row per key over the whole range) are trafficGroupsSql; STAGE_TABLE holds the interface
+// groups and NODATA/SKIPDATA per minute and interface.
 
 import { STORE } from '../flow/index.js';
 import { ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
