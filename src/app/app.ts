@@ -53,10 +53,8 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
     const keeper = new HourlyKeeper();
     const writer = await engine.writer({
       beforeCommit: async (a, b) => {
-        if (!(await keeper.keep(engine, a, b))) return;
-        const [h] = (await engine.query(hourlyUpkeep.hoursOf(a, b))).rows;
-        const [first, last] = [num(h?.first_hour), num(h?.last_hour)];
-        if (first !== null && last !== null) spans.push([first, last]);
+        const kept = await keeper.keep(engine, a, b);
+        if (kept !== null) spans.push(kept);
       },
     });
     const now = cfg.now ?? (() => new Date());
@@ -111,23 +109,28 @@ class HourlyKeeper {
   static readonly PROBE_EVERY = 8;
   private skip = 0;
 
-  async keep(engine: DuckdbEngine, firstFile: number, lastFile: number): Promise<boolean> {
+  /** Stages a transaction's rows and keeps them if they pay; the hours kept, or null. */
+  async keep(engine: DuckdbEngine, firstFile: number, lastFile: number): Promise<[number, number] | null> {
     if (this.skip > 0) {
       this.skip--;
-      return false;
+      return null;
     }
     await engine.query(hourlyTable.stage({ first: firstFile, last: lastFile }));
-    const kept = await HourlyKeeper.worthKeeping(engine);
-    if (kept) await engine.query(hourlyTable.keep());
+    const staged = await HourlyKeeper.staged(engine);
+    if (staged.worth) await engine.query(hourlyTable.keep());
     else this.skip = HourlyKeeper.PROBE_EVERY - 1;
     await engine.query(hourlyTable.unstage());
-    return kept;
+    return staged.worth ? staged.hours : null;
   }
 
-  /** The staged rows sum their flows up well enough. */
-  static async worthKeeping(engine: DuckdbEngine): Promise<boolean> {
+  /** Whether the staged rows sum their flows up well enough, and the hours they cover. */
+  static async staged(engine: DuckdbEngine): Promise<{ worth: boolean; hours: [number, number] | null }> {
     const [r] = (await engine.query(hourlyTable.staged())).rows;
-    return Number(r?.rows ?? 0) <= HourlyKeeper.KEEP_RATIO * Number(r?.flows ?? 0);
+    const [first, last] = [num(r?.first_hour), num(r?.last_hour)];
+    return {
+      worth: Number(r?.rows ?? 0) <= HourlyKeeper.KEEP_RATIO * Number(r?.flows ?? 0),
+      hours: first === null || last === null ? null : [first, last],
+    };
   }
 }
 
@@ -139,7 +142,7 @@ class HourlyKeeper {
 async function prepareStore(engine: DuckdbEngine): Promise<void> {
   if ((await engine.query(hourlyTable.exists())).rows.length > 0) return;
   await engine.query(hourlyTable.stage());
-  await engine.query(hourlyTable.create(await HourlyKeeper.worthKeeping(engine)));
+  await engine.query(hourlyTable.create((await HourlyKeeper.staged(engine)).worth));
   await engine.query(hourlyTable.unstage());
 }
 

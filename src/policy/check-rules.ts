@@ -17,7 +17,7 @@ import {
   sql,
   value,
 } from '../sql/index.js';
-import { timeWhere } from './check-stage.js';
+import { mergedRuns, timeWhere } from './check-stage.js';
 import { classifyCtes } from './classify-ctes.js';
 import { TRAFFIC_TABLE } from './classify-groups.js';
 import type { Policy } from './model.js';
@@ -98,17 +98,6 @@ export function evidenceList(n: number): SqlNode {
   return sql`min_by(struct_pack(${join(fields)}), ${order}, ${value(Math.max(1, n), 'i64')})`;
 }
 
-/** Inclusive integer stretches, sorted, with overlapping or touching ones merged. */
-function merged(spans: readonly (readonly [number, number])[]): (readonly [number, number])[] {
-  const out: [number, number][] = [];
-  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
-    const last = out[out.length - 1];
-    if (last !== undefined && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
-
 /** The findings' protocols and ports, on either side of a flow (a reply carries it as its source port). */
 function prefilter(findings: readonly { protocol: number | null; port: number | null }[]): SqlNode {
   const byProto = new Map<number, Set<number>>();
@@ -166,7 +155,7 @@ export function ruleEvidenceSql(
             Math.max(...findings.map((f) => Number(f.t_last))),
           ] as const,
         ]
-      : merged(
+      : mergedRuns(
           findings.map(
             (f) => [Number(f.t_first), Math.min(Number(f.t_last), Number(f.t_first) + window)] as const,
           ),

@@ -242,22 +242,24 @@ export const HOURLY_TABLE = 'fs_hourly_v1';
 export const hourlyTable = Object.freeze({
   exists: (): SqlNode =>
     sql`SELECT table_name FROM duckdb_tables() WHERE table_name = ${value(HOURLY_TABLE, 'text')} AND NOT temporary`,
-  /** the rows of every stored flow */
-  rows: (): SqlNode => hourlyRowsSql(HOURLY_KEYS, raw('TRUE')),
+  /** the rows of a transaction's files, or of every stored flow */
+  rows: (files?: { readonly first: number; readonly last: number }): SqlNode =>
+    hourlyRowsSql(
+      HOURLY_KEYS,
+      files === undefined
+        ? raw('TRUE')
+        : sql`${ident('file_id')} BETWEEN ${value(files.first, 'u32')} AND ${value(files.last, 'u32')}`,
+    ),
   /** the table, from the staged rows (all of them, or none: only their columns) */
   create: (rows: boolean): SqlNode =>
     sql`CREATE TABLE ${ident(HOURLY_TABLE)} AS SELECT * FROM ${ident(STAGED_TABLE)}${rows ? raw('') : raw(' LIMIT 0')}`,
   /** a transaction's rows (every stored flow's without files), into a temporary table first: kept only if they sum flows up well */
   stage: (files?: { readonly first: number; readonly last: number }): SqlNode =>
-    sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGED_TABLE)} AS ${hourlyRowsSql(
-      HOURLY_KEYS,
-      files === undefined
-        ? raw('TRUE')
-        : sql`${ident('file_id')} BETWEEN ${value(files.first, 'u32')} AND ${value(files.last, 'u32')}`,
-    )}`,
-  /** the staged rows, and the flows they sum up */
+    sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGED_TABLE)} AS ${hourlyTable.rows(files)}`,
+  /** the staged rows, the flows they sum up, and their first and last hour */
   staged: (): SqlNode =>
-    sql`SELECT count(*) AS rows, coalesce(sum(flows) FILTER (WHERE grouping = ${n(SETS.traffic)}), 0) AS flows FROM ${ident(STAGED_TABLE)}`,
+    sql`SELECT count(*) AS rows, coalesce(sum(flows) FILTER (WHERE grouping = ${n(SETS.traffic)}), 0) AS flows,
+  min(hour) AS first_hour, max(hour) AS last_hour FROM ${ident(STAGED_TABLE)}`,
   keep: (): SqlNode => sql`INSERT INTO ${ident(HOURLY_TABLE)} BY NAME SELECT * FROM ${ident(STAGED_TABLE)}`,
   unstage: (): SqlNode => sql`DROP TABLE IF EXISTS ${ident(STAGED_TABLE)}`,
 });
@@ -275,10 +277,6 @@ const HOURLY_COLUMNS = [
 export const hourlyUpkeep = Object.freeze({
   /** the last hour the table holds */
   lastHour: (): SqlNode => sql`SELECT max(hour) AS hour FROM ${ident(HOURLY_TABLE)}`,
-  /** the hours of a transaction's files, with flows */
-  hoursOf: (firstFile: number, lastFile: number): SqlNode =>
-    sql`SELECT min(start) // 3600 AS first_hour, max(start) // 3600 AS last_hour FROM ${ident(STORE.table)}
-  WHERE ${ident('file_id')} BETWEEN ${value(firstFile, 'u32')} AND ${value(lastFile, 'u32')} AND ${ident('log_status')} = 'OK'`,
   /**
    * One row per key in hours [first, last]: rows of one hour and key written by several
    * transactions (or runs) merged, which every reader would otherwise merge again. To run in
@@ -315,13 +313,7 @@ export function overlappingHours(
       const b = Math.min(b1, b2);
       if (a <= b) twice.push([a, b]);
     }
-  const out: [number, number][] = [];
-  for (const [a, b] of twice.sort((x, y) => x[0] - y[0])) {
-    const last = out[out.length - 1];
-    if (last !== undefined && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
+  return mergedRuns(twice);
 }
 
 /**
@@ -348,16 +340,20 @@ export function wholeHours(range: { readonly since?: number; readonly until?: nu
 export const inSpan = (h: HourSpan, hour: number): boolean =>
   (h.from === undefined || hour >= h.from) && (h.to === undefined || hour < h.to);
 
-/** Runs of consecutive hours, inclusive. */
-export function hourRuns(hours: readonly number[]): (readonly [number, number])[] {
+/** Inclusive integer stretches, sorted, with overlapping or touching ones merged. */
+export function mergedRuns(spans: readonly (readonly [number, number])[]): (readonly [number, number])[] {
   const out: [number, number][] = [];
-  for (const x of [...hours].sort((a, b) => a - b)) {
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
     const last = out[out.length - 1];
-    if (last !== undefined && x === last[1] + 1) last[1] = x;
-    else out.push([x, x]);
+    if (last !== undefined && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
   }
   return out;
 }
+
+/** Runs of consecutive hours, inclusive. */
+export const hourRuns = (hours: readonly number[]): (readonly [number, number])[] =>
+  mergedRuns(hours.map((h) => [h, h] as const));
 
 /** Flows starting inside the whole hours of a span. */
 export function inHoursSql(h: HourSpan): SqlNode {
