@@ -137,10 +137,14 @@ class HourlyKeeper {
 /**
  * What a writable store keeps beside its flows: the policy check's hourly rows, which every
  * ingest transaction adds to; a store from before them gets them from its flows once (if they
- * sum its flows up well; else it starts empty).
+ * sum its flows up well; else it starts empty). A table from before 64-bit minute masks gets them.
  */
 async function prepareStore(engine: DuckdbEngine): Promise<void> {
-  if ((await engine.query(hourlyTable.exists())).rows.length > 0) return;
+  if ((await engine.query(hourlyTable.exists())).rows.length > 0) {
+    if ((await engine.query(hourlyTable.wideMinutes())).rows.length > 0)
+      await engine.query(hourlyTable.narrowMinutes());
+    return;
+  }
   await engine.query(hourlyTable.stage());
   await engine.query(hourlyTable.create((await HourlyKeeper.staged(engine)).worth));
   await engine.query(hourlyTable.unstage());

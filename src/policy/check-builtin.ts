@@ -6,10 +6,10 @@
 import { STORE } from '../flow/index.js';
 import { ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
 import { evidenceList } from './check-rules.js';
-import { HOURS_VIEW, SETS, sameKey, timeWhere } from './check-stage.js';
+import { HOURS_VIEW, PK, SETS, timeWhere } from './check-stage.js';
 import { classifyCtes } from './classify-ctes.js';
 import { TRAFFIC_TABLE } from './classify-groups.js';
-import { lostSql } from './classify-sql.js';
+import { CLS, lostSql } from './classify-sql.js';
 import type { Policy } from './model.js';
 import type { CheckRange } from './rules-sql.js';
 import { effectiveAddress } from './segment-sql.js';
@@ -28,32 +28,41 @@ const same = (a: string, b: string, x: readonly string[], y: readonly string[]) 
   );
 
 /**
- * CREATE TEMP TABLE fs_check_dropped, from the classified traffic groups and their hourly rows:
- * each connection's hours with the minutes of SYN-only requests (SYN without ACK or FIN: a FIN
- * means the connection was set up) that passed, and no reply of that connection in the same or
- * a neighbouring minute (the neighbours of a minute at an hour's edge are in the next hour's
- * rows). `key`: the traffic key's columns.
+ * CREATE TEMP TABLE fs_check_dropped, from the hourly rows: each connection's hours with the
+ * minutes of SYN-only requests (SYN without ACK or FIN: a FIN means the connection was set up)
+ * that passed, and no reply of that connection in the same or a neighbouring minute (the
+ * neighbours of a minute at an hour's edge are in the next hour's rows), with the segments of
+ * the connection's classified groups. One pass over the rows for the requests and one for their
+ * replies, kept to the connections that sent requests: joining the classified groups back to
+ * their hourly rows cost twice as much. `key`: the traffic key's columns.
  */
 export function droppedConnectionsSql(key: readonly string[]): SqlNode {
-  const traffic = ident(TRAFFIC_TABLE);
-  const hours = ident(HOURS_VIEW);
-  const cols = [...new Set([...key, ...ENDS])].map((k) => `t.${k}`).join(', ');
-  const conn = ENDS;
+  // the connection's ends: without IPv6 in the range, its halves are NULL and left out until the end
+  const v6 = key.includes('s6');
+  const ends = v6 ? ENDS : ['s4', 'd4'];
+  const back = v6 ? ['d4', 'd6', 's4', 's6'] : ['d4', 's4'];
+  const bitSet = (b: number) => `((pk >> ${b}) & 1) = 1`;
+  const rows = (where: string) =>
+    raw(`SELECT ${ends.join(', ')}, CASE WHEN ${bitSet(PK.portNull)} THEN NULL ELSE CAST(pk & 65535 AS USMALLINT) END AS port, hour, minutes
+    FROM "${HOURS_VIEW}" WHERE grouping = ${SETS.traffic} AND minutes IS NOT NULL AND ((pk >> ${PK.protocol}) & 255) = 6 AND ${where}`);
+  // a request that passed: the class CLS.pass of classifiedTrafficSql, read off the key
+  const passed = `(action = 'ACCEPT' OR (action IS NULL AND ${bitSet(PK.tgw)} AND NOT ${bitSet(PK.allLost)}))`;
   const ans = (alias: string, hour: string) =>
-    sql`LEFT JOIN ans ${raw(alias)} ON ${same(alias, 'syn', ENDS, ['d4', 'd6', 's4', 's6'])} AND ${raw(alias)}.port = syn.port AND ${raw(`${alias}.hour = ${hour}`)}`;
+    sql`LEFT JOIN ans ${raw(alias)} ON ${same(alias, 'syn', ends, ends)} AND ${raw(`${alias}.port = syn.port AND ${alias}.hour = ${hour}`)}`;
+  const halves = v6 ? raw('') : raw('CAST(NULL AS UHUGEINT) AS s6, CAST(NULL AS UHUGEINT) AS d6, ');
   return sql`CREATE OR REPLACE TEMP TABLE ${ident(DROPPED_TABLE)} AS
-WITH sg AS MATERIALIZED (SELECT ${raw(cols)}, t.port, t.cseg, t.vseg FROM ${traffic} t WHERE t.synonly AND t.protocol = 6 AND t.cls = 1),
-ag AS MATERIALIZED (SELECT ${raw(cols)}, t.port FROM ${traffic} t SEMI JOIN sg ON ${same('t', 'sg', ENDS, ['d4', 'd6', 's4', 's6'])} AND t.port = sg.port
-  WHERE t.reply AND t.protocol = 6),
-syn AS (SELECT ${raw(conn.map((c) => `sg.${c}`).join(', '))}, sg.port, sg.cseg, sg.vseg, x.hour, bit_or(x.minutes) AS mask
-  FROM sg JOIN ${hours} x ON x.grouping = ${raw(String(SETS.traffic))} AND ${sameKey('x', 'sg', key)} WHERE x.minutes IS NOT NULL GROUP BY ALL),
-ans AS (SELECT ${raw(conn.map((c) => `ag.${c}`).join(', '))}, ag.port, x.hour, bit_or(x.minutes) AS mask
-  FROM ag JOIN ${hours} x ON x.grouping = ${raw(String(SETS.traffic))} AND ${sameKey('x', 'ag', key)} WHERE x.minutes IS NOT NULL GROUP BY ALL),
+WITH syn AS MATERIALIZED (SELECT ${raw(ends.join(', '))}, port, hour, bit_or(minutes) AS mask
+  FROM (${rows(`${bitSet(PK.synOnly)} AND ${passed}`)}) GROUP BY ALL),
+ans AS MATERIALIZED (SELECT ${raw(ends.map((e, i) => `r.${back[i]} AS ${e}`).join(', '))}, r.port, r.hour, bit_or(r.minutes) AS mask
+  FROM (${rows(bitSet(PK.reply))}) r
+  SEMI JOIN syn ON ${same('r', 'syn', ends, back)} AND r.port = syn.port GROUP BY ALL),
 x AS (SELECT syn.*, coalesce(a.mask, 0) AS cur, coalesce(p.mask, 0) AS prev, coalesce(n.mask, 0) AS next
-  FROM syn ${ans('a', 'syn.hour')} ${ans('p', 'syn.hour - 1')} ${ans('n', 'syn.hour + 1')})
-SELECT * EXCLUDE (mask, cur, prev, next) FROM (
+  FROM syn ${ans('a', 'syn.hour')} ${ans('p', 'syn.hour - 1')} ${ans('n', 'syn.hour + 1')}),
+d AS (SELECT * EXCLUDE (mask, cur, prev, next) FROM (
   SELECT *, mask & ~cur & ~((cur << 1) | (cur >> 1) | (prev >> 59) | ((next & 1) << 59)) AS dropped FROM x)
-WHERE dropped <> 0`;
+  WHERE dropped <> 0)
+SELECT DISTINCT d.*, ${halves}t.cseg, t.vseg FROM d JOIN ${ident(TRAFFIC_TABLE)} t ON ${same('t', 'd', ends, ends)} AND t.port IS NOT DISTINCT FROM d.port
+WHERE t.synonly AND t.protocol = 6 AND t.cls = ${raw(String(CLS.pass))}`;
 }
 
 /** The dropped connections' ports, and the hours they were dropped in. */

@@ -231,7 +231,7 @@ f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${k.hop ? 
 f AS (SELECT *, ${packedSql(k)} AS pk, CAST(start // 3600 AS UINTEGER) AS hour FROM f1)
 SELECT CAST(CASE WHEN GROUPING(pk) = 0 THEN ${n(SETS.traffic)} ELSE ${n(SETS.interfaces)} END AS UTINYINT) AS grouping, hour, ${key}, ${iface},
   count(*) AS flows, CAST(sum(bytes) AS BIGINT) AS bytes, min(start) AS t_first, max("end") AS t_last,
-  bit_or(CAST(1 AS UBIGINT) << CAST(start // 60 % 60 AS INTEGER)) FILTER (WHERE action IS DISTINCT FROM 'REJECT') AS minutes
+  bit_or(CAST(1 AS BIGINT) << CAST(start // 60 % 60 AS BIGINT)) FILTER (WHERE action IS DISTINCT FROM 'REJECT') AS minutes
 FROM f GROUP BY GROUPING SETS ((hour, ${key}), (hour, ${iface}))`;
 }
 
@@ -261,6 +261,13 @@ export const hourlyTable = Object.freeze({
     sql`SELECT count(*) AS rows, coalesce(sum(flows) FILTER (WHERE grouping = ${n(SETS.traffic)}), 0) AS flows,
   min(hour) AS first_hour, max(hour) AS last_hour FROM ${ident(STAGED_TABLE)}`,
   keep: (): SqlNode => sql`INSERT INTO ${ident(HOURLY_TABLE)} BY NAME SELECT * FROM ${ident(STAGED_TABLE)}`,
+  /**
+   * A table whose minute masks are 128-bit (a UBIGINT shifted by an INTEGER is a HUGEINT: what
+   * flowsight wrote before 2026-12-03); 64 bits hold the 60 minutes, and read faster.
+   */
+  wideMinutes: (): SqlNode =>
+    sql`SELECT data_type FROM duckdb_columns() WHERE table_name = ${value(HOURLY_TABLE, 'text')} AND database_name = current_database() AND column_name = 'minutes' AND data_type <> 'BIGINT'`,
+  narrowMinutes: (): SqlNode => sql`ALTER TABLE ${ident(HOURLY_TABLE)} ALTER minutes TYPE BIGINT`,
   unstage: (): SqlNode => sql`DROP TABLE IF EXISTS ${ident(STAGED_TABLE)}`,
 });
 

@@ -10,6 +10,7 @@ import { PARAM_TYPES } from '../engine/index.js';
 import { duckdbDialect, render, type SqlNode } from '../sql/index.js';
 import { type CheckRequest, evaluateCheck } from './check-queries.js';
 import type { CheckResult } from './check-result.js';
+import { type Classified, classify } from './classify.js';
 import { compileMatcher } from './matcher.js';
 import type { Policy } from './model.js';
 import { parsePolicy } from './parse-policy.js';
@@ -479,4 +480,102 @@ describe('the check over the hourly table', () => {
     expect(findings(await evaluateCheck(POLICY, { now: T }, runner(none)))).toEqual(findings(full));
     expect(readHourly(none)).toBe(false);
   });
+});
+
+describe('dropped connections', () => {
+  // a few connections (IPv4 and IPv6), requests and replies in any minute of three hours, so
+  // answers fall in the same, a neighbouring (across an hour's edge too) or a distant minute
+  const conns = [
+    ['10.1.1.5', '10.1.2.9', 443],
+    ['10.1.1.5', '198.51.100.7', 443],
+    ['10.2.0.8', '10.1.1.5', 22],
+    ['2001:db8:a:2::5', '2001:db8:f::9', 443],
+  ] as const;
+  const flowOf = fc
+    .record({
+      conn: fc.integer({ min: 0, max: conns.length - 1 }),
+      back: fc.boolean(),
+      // minutes around the hours' edges, close enough for answers to be neighbours
+      second: fc
+        .tuple(
+          fc.constantFrom(0, 1, 2, 30, 58, 59, 60, 61, 62, 90, 118, 119, 120, 121, 179),
+          fc.integer({ min: 0, max: 59 }),
+        )
+        .map(([m, s]) => m * 60 + s),
+      flags: fc.constantFrom(2, 2, 2, 18, 18, 3, 4, 19, null),
+      action: fc.constantFrom('ACCEPT', 'ACCEPT', 'ACCEPT', 'REJECT'),
+      tgw: fc.constantFrom(false, false, false, true),
+      lost: fc.constantFrom(0, 2),
+    })
+    .map((g): TestFlow => {
+      const [client, server, port] = conns[g.conn] as (typeof conns)[number];
+      return {
+        ...base,
+        rid: 0,
+        srcaddr: g.back ? server : client,
+        dstaddr: g.back ? client : server,
+        srcport: g.back ? port : 40000,
+        dstport: g.back ? 40000 : port,
+        protocol: 6,
+        tcp_flags: g.flags,
+        start: T + g.second,
+        end: T + g.second + 20,
+        ...(g.tgw
+          ? { kind: 'tgw', action: null, interface_id: null, packets: 2, packets_lost_no_route: g.lost }
+          : { action: g.action, interface_id: 'eni-a', flow_direction: g.back ? 'ingress' : 'egress' }),
+      };
+    });
+
+  /** The SYN-only requests that passed with no reply of their connection in their minute or a neighbouring one, per port: by the flow classifier. */
+  function expected(flows: readonly TestFlow[], since?: number, until?: number): Map<number, number> {
+    const seen = flows
+      .filter((f) => Number(f.start) >= (since ?? -Infinity) && Number(f.start) < (until ?? Infinity))
+      .map((f) => ({ f, c: classify(HOURLY_POLICY, asPolicyFlow(f)) }));
+    const conn = (c: Classified) => JSON.stringify([c.client, c.server, c.port]);
+    const answered = new Set(
+      seen
+        .filter(({ f, c }) => c?.reply && c.port !== null && f.action !== 'REJECT')
+        .map(({ f, c }) => `${conn(c as Classified)}@${Math.floor(Number(f.start) / 60)}`),
+    );
+    const out = new Map<number, number>();
+    for (const { f, c } of seen) {
+      // SYN without ACK or FIN (a missing tcp-flags field is none of these)
+      if (c === null || c.reply || c.cls !== 1 || f.tcp_flags === null || (Number(f.tcp_flags) & 19) !== 2)
+        continue;
+      const m = Math.floor(Number(f.start) / 60);
+      if ([m - 1, m, m + 1].some((x) => answered.has(`${conn(c)}@${x}`))) continue;
+      out.set(c.port as number, (out.get(c.port as number) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  it('are the accepted SYN-only requests with no reply within a minute, by the hourly rows and by every flow', async () => {
+    const edge = fc.oneof(
+      fc.constant(undefined),
+      fc.integer({ min: -2, max: 3 * 60 + 2 }).map((m) => T + m * 60),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(flowOf, { minLength: 10, maxLength: 80, size: 'max' }),
+        edge,
+        edge,
+        async (made, since, until) => {
+          const flows = made.map((f, i) => ({ ...f, rid: i + 1 }));
+          const range = {
+            ...(since === undefined ? {} : { since }),
+            ...(until === undefined ? {} : { until }),
+          };
+          const want = expected(flows, since, until);
+          for (const hourly of [true, false]) {
+            const r = await check(HOURLY_POLICY, flows, { ...range, hourly });
+            const got = new Map<number, number>();
+            for (const f of r.findings.filter((x) => x.kind === 'dropped'))
+              got.set(f.port as number, (got.get(f.port as number) ?? 0) + f.flows);
+            expect(new Map([...got].sort()), `hourly: ${hourly}`).toEqual(new Map([...want].sort()));
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
