@@ -441,7 +441,10 @@ FROM ${ident(STORE.table)} WHERE log_status <> 'OK' AND ${timeWhere(range)} GROU
   ];
 }
 
-const SUMS = raw('sum(flows) AS flows, sum(bytes) AS bytes, min(t_first) AS t_first, max(t_last) AS t_last');
+// sums back to BIGINT (DuckDB sums BIGINT into HUGEINT, twice as dear to write and read)
+const SUMS = raw(
+  'CAST(sum(flows) AS BIGINT) AS flows, CAST(sum(bytes) AS BIGINT) AS bytes, min(t_first) AS t_first, max(t_last) AS t_last',
+);
 
 /**
  * The traffic groups: one row per traffic key over the whole range (a subquery; the group
