@@ -153,6 +153,8 @@ export interface KeyedPart {
   readonly keys: SqlNode;
   readonly from: SqlNode;
   readonly where: SqlNode;
+  /** the keys (`keyName`s) that are NULL in every row of the part: IPv6 halves of IPv4 keys */
+  readonly nullKeys: readonly string[];
 }
 
 /**
@@ -175,6 +177,7 @@ export function keyedParts(
     keys: join(dims.flatMap((d, i) => keysOf(d).map((k, j) => sql`${k} AS ${ident(keyName(i, j))}`))),
     from: ident(table),
     where: only,
+    nullKeys: dims.flatMap((d, i) => keysOf(d).flatMap((k, j) => (k === NO_V6 ? [keyName(i, j)] : []))),
   });
   if (from === 'core') return [part((d) => d.core ?? d.v4?.keys ?? d.keys, STORE.coreView, where)];
   const table = from === 'wide' ? STORE.wide : STORE.table;

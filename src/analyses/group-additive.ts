@@ -4,7 +4,7 @@
 // At 10 M flows, segments of both endpoints cost ~0.65 s this way and ~1.5-2 s per flow.
 
 import { ident, join, type SqlNode, sql } from '../sql/index.js';
-import { type Dimension, groupFlows, keyedParts, keyName } from './dimensions.js';
+import { type Dimension, groupFlows, type KeyedPart, keyedParts, keyName } from './dimensions.js';
 
 /** An aggregate over flows that adds up across groups: `sum(...)` or `count(...)`. */
 export interface Additive {
@@ -67,14 +67,25 @@ ${ident(name)} AS (SELECT ${keys}, ${sums} FROM (SELECT * FROM ${ident(core)} UN
 /**
  * Groups nearly as many as flows (addresses with ports, say): merging two tables' groups would
  * cost a second pass over millions of them, so the flows of both tables, each with its own key
- * expressions (plain columns on flow_core), are grouped in one pass.
+ * expressions (plain columns on flow_core), are grouped in one pass. Parts whose IPv6 halves are
+ * NULL throughout (flow_core, and the IPv4 rows of flow_wide) are grouped apart from the rest,
+ * without those halves: no group spans the two (`keyedParts`), and 16-byte NULL keys cost the
+ * hash table a quarter of its time (sources, destinations, port and action over 10 M flows:
+ * 0.65 -> 0.48 s).
  */
 function groupRows(name: string, dims: readonly Dimension[], where: SqlNode, list: SqlNode): SqlNode {
-  const names = join(dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j)))));
-  const parts = [...keyedParts(dims, where, 'core'), ...keyedParts(dims, where, 'wide')].map(
-    (p) => sql`SELECT ${p.keys}, * FROM ${p.from} WHERE ${p.where}`,
-  );
-  return sql`${ident(name)} AS (SELECT ${names}, ${list} FROM (
-  ${join(parts, '\n  UNION ALL BY NAME\n  ')}
-) GROUP BY ${names})`;
+  const all = dims.flatMap((d, i) => d.keys.map((_, j) => keyName(i, j)));
+  const parts = [...keyedParts(dims, where, 'core'), ...keyedParts(dims, where, 'wide')];
+  const shapes = new Map<string, KeyedPart[]>();
+  for (const p of parts) shapes.set(p.nullKeys.join(','), [...(shapes.get(p.nullKeys.join(',')) ?? []), p]);
+  const grouped = [...shapes.values()].map((same) => {
+    const nulls = new Set((same[0] as KeyedPart).nullKeys);
+    const keys = all.filter((k) => !nulls.has(k)).map((k) => ident(k));
+    const out = all.map((k) => (nulls.has(k) ? sql`CAST(NULL AS UHUGEINT) AS ${ident(k)}` : ident(k)));
+    const from = same.map((p) => sql`SELECT ${p.keys}, * FROM ${p.from} WHERE ${p.where}`);
+    return sql`SELECT ${join(out)}, ${list} FROM (
+  ${join(from, '\n  UNION ALL BY NAME\n  ')}
+) GROUP BY ${join(keys)}`;
+  });
+  return sql`${ident(name)} AS (${join(grouped, '\nUNION ALL\n')})`;
 }

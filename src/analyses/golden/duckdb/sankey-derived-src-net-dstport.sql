@@ -1,8 +1,10 @@
-WITH "g_base" AS (SELECT "k0_0", "k0_1", "k1_0", count(*) AS "flows" FROM (
+WITH "g_base" AS (SELECT "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "k1_0", count(*) AS "flows" FROM (
   SELECT "srcaddr_v4" AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_store_core" WHERE "log_status" = 'OK'
   UNION ALL BY NAME
   SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_wide" WHERE ("log_status" = 'OK' AND ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)))
-  UNION ALL BY NAME
+) GROUP BY "k0_0", "k1_0"
+UNION ALL
+SELECT "k0_0", "k0_1", "k1_0", count(*) AS "flows" FROM (
   SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_wide" WHERE ("log_status" = 'OK' AND NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)))
 ) GROUP BY "k0_0", "k0_1", "k1_0"),
 "g" AS (SELECT ("k0_0" // 256) AS "k0_0", "k1_0", sum("flows") AS "flows" FROM "g_base" GROUP BY ALL),

@@ -1,8 +1,10 @@
-WITH "g" AS (SELECT "k0_0", "k0_1", "k1_0", sum("bytes") AS "bytes" FROM (
+WITH "g" AS (SELECT "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "k1_0", sum("bytes") AS "bytes" FROM (
   SELECT "srcaddr_v4" AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_store_core" WHERE "log_status" = 'OK'
   UNION ALL BY NAME
   SELECT coalesce("pkt_srcaddr_v4", "srcaddr_v4") AS "k0_0", CAST(NULL AS UHUGEINT) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_wide" WHERE ("log_status" = 'OK' AND ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)))
-  UNION ALL BY NAME
+) GROUP BY "k0_0", "k1_0"
+UNION ALL
+SELECT "k0_0", "k0_1", "k1_0", sum("bytes") AS "bytes" FROM (
   SELECT coalesce("pkt_srcaddr_v4", CASE WHEN "pkt_srcaddr_v6" IS NULL THEN "srcaddr_v4" END) AS "k0_0", coalesce("pkt_srcaddr_v6", CASE WHEN "pkt_srcaddr_v4" IS NULL THEN "srcaddr_v6" END) AS "k0_1", "dstport" AS "k1_0", * FROM "flow_wide" WHERE ("log_status" = 'OK' AND NOT ("pkt_srcaddr_v6" IS NULL AND ("pkt_srcaddr_v4" IS NOT NULL OR "srcaddr_v6" IS NULL)))
 ) GROUP BY "k0_0", "k0_1", "k1_0"),
 "t0" AS (SELECT "k0_0", "k0_1", true AS hit FROM g GROUP BY "k0_0", "k0_1" ORDER BY sum("bytes") DESC NULLS LAST, "k0_0", "k0_1" LIMIT CAST($1 AS BIGINT)),
