@@ -27,6 +27,7 @@ import {
   inHoursSql,
   inSpan,
   judgesSingleFlows,
+  mergedRuns,
   minutesOf,
   optionalKeys,
   SETS,
@@ -41,6 +42,7 @@ import { classifiedTrafficSql, TRAFFIC_TABLE } from './classify-groups.js';
 import type { FindingKind } from './finding.js';
 import type { Policy } from './model.js';
 import { dictionaryIds, keyOf, num, type Row } from './result-rows.js';
+import { expiryHours } from './rules-sql.js';
 import { ADDRESS_TABLES, addressTableSql } from './segment-sql.js';
 
 export interface CheckRequest {
@@ -266,8 +268,16 @@ export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQ
       ? undefined
       : { first: num(extent.t_first), last: num(extent.t_last) };
   const q = checkQueries(policy, req, known);
-  // a policy that judges single flows groups every flow itself
-  const hourly = span !== null && !judgesSingleFlows(policy, { ...req, ...known }) ? span : null;
+  // a policy that judges every flow groups them all itself; an exception expiring inside the
+  // range has its expiry's hour grouped from the flows
+  const judged = { ...req, ...known };
+  const hourly =
+    span === null || judgesSingleFlows(policy, judged)
+      ? null
+      : {
+          ...span,
+          missing: mergedRuns([...span.missing, ...expiryHours(policy, judged).map((h) => [h, h] as const)]),
+        };
   const plan = planOf(req, extent, hourly);
   try {
     for (const node of q.stage(plan)) await run(node);

@@ -20,7 +20,7 @@ import { ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
 import { directSql, forwardsSql, lostSql, replySql } from './classify-sql.js';
 import { compiled } from './compiled.js';
 import type { Policy } from './model.js';
-import { type CheckRange, exceptionState, xmaskSql } from './rules-sql.js';
+import { type CheckRange, exceptionState, xmaskOfHourSql, xmaskSql } from './rules-sql.js';
 import { claimSql, effectiveAddress, type Side } from './segment-sql.js';
 
 export const STAGE_TABLE = 'fs_check_groups';
@@ -107,10 +107,13 @@ export function optionalKeys(
   };
 }
 
-/** The policy judges some flows one by one: their groups cannot come from the hourly table. */
+/**
+ * The policy judges every flow one by one: their groups cannot come from the hourly table (id
+ * members claim flows by their interface, `min-bytes` counts flows by their size). An exception
+ * expiring inside the range needs only its expiry's hour read flow by flow (`expiryHours`).
+ */
 export function judgesSingleFlows(policy: Policy, range: CheckRange): boolean {
-  const o = optionalKeys(policy, range);
-  return o.xmask || o.claims || policy.expectations.some((e) => e.minBytes > 0);
+  return optionalKeys(policy, range).claims || policy.expectations.some((e) => e.minBytes > 0);
 }
 
 /** The traffic key's columns, in order (the stage table and the group classifier agree on them). */
@@ -416,7 +419,13 @@ export function stageSql(policy: Policy, range: CheckRange, shape: StageShape): 
   // the hourly table's rows in the policy's key: without hops, their flags and addresses merge
   const fromTable = (): SqlNode => {
     const hopBits = (1n << BigInt(PK.fwd)) | (1n << BigInt(PK.direct));
-    const proj = cols.map((c) => (c === 'pk' && !k.hop ? raw(`pk & ${~hopBits} AS pk`) : ident(c)));
+    const proj = cols.map((c) =>
+      c === 'pk' && !k.hop
+        ? raw(`pk & ${~hopBits} AS pk`)
+        : c === 'xmask'
+          ? sql`${xmaskOfHourSql(policy, range)} AS xmask`
+          : ident(c),
+    );
     const w: SqlNode[] = [];
     // a view cannot take bound values: the hours are integers of ours
     if (h?.from !== undefined) w.push(sql`hour >= ${n(Math.trunc(h.from))}`);

@@ -369,8 +369,7 @@ describe('the grouped check and the per-flow matcher agree', () => {
 });
 
 /** A policy the hourly table serves whole: no id members, no minimum bytes, no exception expiring in the data. */
-const HOURLY_POLICY = parsePolicy(
-  `segments:
+const HOURLY_YAML = `segments:
   a: [10.1.0.0/16, 2001:db8:a::/48]
   a/web: 10.1.1.0/24
   a/db: [10.1.2.0/24, 2001:db8:a:2::/64]
@@ -404,8 +403,18 @@ exceptions:
 health:
   gap: 10m
   segments: [a, b]
-`,
-  'hourly.yaml',
+`;
+const HOURLY_POLICY = parsePolicy(HOURLY_YAML, 'hourly.yaml');
+
+/** The same with exceptions expiring inside the flows' six hours: in an hour's middle, and at an hour's start. */
+const EXPIRING_POLICY = parsePolicy(
+  HOURLY_YAML.replace(
+    '  - { name: old,',
+    `  - { name: mid, rules: [web-only], reason: r, owner: o, expires: 2027-01-10T02:30:00Z }
+  - { name: edge, rules: [across], from: b, reason: r, owner: o, expires: 2027-01-10T04:00:00Z }
+  - { name: old,`,
+  ),
+  'expiring.yaml',
 );
 
 /** The check's hourly rows came from the hourly table (its view of them reads it). */
@@ -427,23 +436,25 @@ describe('the check over the hourly table', () => {
   it('finds what the check over every flow finds, for any range', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(hourlyFlow, { minLength: 1, maxLength: 150 }),
+        fc.array(hourlyFlow, { minLength: 1, maxLength: 150, size: 'max' }),
         edge,
         edge,
         fc.option(fc.integer({ min: 0, max: 5 })),
-        async (generated, since, until, dropped) => {
+        fc.boolean(),
+        async (generated, since, until, dropped, expiring) => {
+          const policy = expiring ? EXPIRING_POLICY : HOURLY_POLICY;
           const flows = generated.map((f, i) => asTestFlow(f, i + 1));
           const range = {
             ...(since === undefined ? {} : { since }),
             ...(until === undefined ? {} : { until }),
           };
-          const raw = await check(HOURLY_POLICY, flows, { ...range, hourly: false });
+          const raw = await check(policy, flows, { ...range, hourly: false });
           // the table as ingest may leave it: one hour's rows not kept
           await store.load(flows);
           if (dropped !== null)
             await store.connection.run(`DELETE FROM fs_hourly_v1 WHERE hour = ${T / 3600 + dropped}`);
           const texts: string[] = [];
-          const hourly = await evaluateCheck(HOURLY_POLICY, { now: T, ...range }, runner(texts));
+          const hourly = await evaluateCheck(policy, { now: T, ...range }, runner(texts));
           expect(hourly).toEqual(raw);
           // the hourly table was read wherever the range holds a whole hour and records (without
           // records, the policy's exception cannot be settled from the data: it is judged per flow)
@@ -455,9 +466,24 @@ describe('the check over the hourly table', () => {
           const read = readHourly(texts);
           if (!whole) expect(read).toBe(false);
           else if (records && dropped === null) expect(read).toBe(true);
+          // an exception expiring inside an hour the table gives, with records on both sides of
+          // it (so that it is judged per flow): that hour is read from the flows
+          const mid = T / 3600 + 2;
+          const inside =
+            (since === undefined || since <= mid * 3600) &&
+            (until === undefined || until >= (mid + 1) * 3600);
+          const starts = flows
+            .map((f) => Number(f.start))
+            .filter((t) => t >= (since ?? -Infinity) && t < (until ?? Infinity));
+          const around = starts.some((t) => t < mid * 3600) && starts.some((t) => t >= (mid + 1) * 3600);
+          const skipped = texts.flatMap((t) =>
+            [...t.matchAll(/hour NOT BETWEEN (\d+) AND (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]),
+          );
+          if (expiring && read && inside && around)
+            expect(skipped.some(([a, b]) => (a as number) <= mid && mid <= (b as number))).toBe(true);
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 40 },
     );
   }, 120_000);
 

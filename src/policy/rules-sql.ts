@@ -43,6 +43,26 @@ export function xmaskSql(policy: Policy, range: CheckRange): SqlNode {
 }
 
 /**
+ * Per hourly row, for the whole hours on either side of every expiry `xmaskSql` judges per flow:
+ * the same bits, from the row's hour (its flows start in it). Integers inline: a view reads it.
+ */
+export function xmaskOfHourSql(policy: Policy, range: CheckRange): SqlNode {
+  const parts = policy.exceptions.flatMap((e, i) =>
+    exceptionState(e, range) === 'per-flow'
+      ? [sql`CASE WHEN hour >= ${n(Math.ceil(e.expires / 3600))} THEN ${bit(i)} ELSE 0 END`]
+      : [],
+  );
+  return parts.length === 0 ? raw('CAST(0 AS BIGINT)') : sql`CAST(${join(parts, ' + ')} AS BIGINT)`;
+}
+
+/** The hours an exception judged per flow expires inside (not at their start): their flows are judged one by one. */
+export function expiryHours(policy: Policy, range: CheckRange): readonly number[] {
+  return policy.exceptions.flatMap((e) =>
+    exceptionState(e, range) === 'per-flow' && e.expires % 3600 !== 0 ? [Math.floor(e.expires / 3600)] : [],
+  );
+}
+
+/**
  * A segment code in a set. A few runs of codes: comparisons; more: one bit per code in a
  * bitstring constant, read at the code (past the last member, the final 0 bit). The check runs
  * a dozen such tests per group over 700 k groups, where OR-chains of up to 16 ranges cost most
