@@ -107,18 +107,35 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
 class HourlyKeeper {
   static readonly KEEP_RATIO = 0.5;
   static readonly PROBE_EVERY = 8;
+  /** an estimate above this many rows per flow is not staged at all (HyperLogLog is off by a few percent) */
+  static readonly SKIP_ESTIMATE = 0.7;
   private skip = 0;
+  /** the last transaction's rows were kept: the next one's very likely pay too */
+  private keeping = false;
 
-  /** Stages a transaction's rows and keeps them if they pay; the hours kept, or null. */
+  /**
+   * Stages a transaction's rows and keeps them if they pay; the hours kept, or null. Unless the
+   * last transaction's rows were kept, the rows are first estimated, and not staged when they
+   * clearly would not pay.
+   */
   async keep(engine: DuckdbEngine, firstFile: number, lastFile: number): Promise<[number, number] | null> {
     if (this.skip > 0) {
       this.skip--;
       return null;
     }
-    await engine.query(hourlyTable.stage({ first: firstFile, last: lastFile }));
+    const files = { first: firstFile, last: lastFile };
+    if (!this.keeping) {
+      const [e] = (await engine.query(hourlyTable.estimate(files))).rows;
+      if (Number(e?.rows ?? 0) > HourlyKeeper.SKIP_ESTIMATE * Number(e?.flows ?? 0)) {
+        this.skip = HourlyKeeper.PROBE_EVERY - 1;
+        return null;
+      }
+    }
+    await engine.query(hourlyTable.stage(files));
     const staged = await HourlyKeeper.staged(engine);
     if (staged.worth) await engine.query(hourlyTable.keep());
     else this.skip = HourlyKeeper.PROBE_EVERY - 1;
+    this.keeping = staged.worth;
     await engine.query(hourlyTable.unstage());
     return staged.worth ? staged.hours : null;
   }

@@ -488,6 +488,12 @@ describe('flowsight ingest when the store runs out of memory', () => {
     const [{ n, keys }] = rows as [{ n: number; keys: number }];
     expect(n).toBe(keys);
     expect(n).toBeGreaterThan(10);
+    // ingest's estimate of the rows (what decides whether they are staged at all) is near them
+    const engine = await DuckdbEngine.open({ path: db, readOnly: true });
+    const [estimate] = (await engine.query(hourlyTable.estimate())).rows as [{ rows: bigint; flows: bigint }];
+    await engine.close();
+    expect(estimate.flows).toBe(200n);
+    expect(Math.abs(Number(estimate.rows) - n)).toBeLessThanOrEqual(Math.ceil(n * 0.1));
   });
 
   it('refuses a memory limit without a unit or below 16 MB, naming the flag', async () => {

@@ -227,16 +227,26 @@ const INTERFACE_KEY = ['interface_id', 'cap4', 'cap6', 'subnet_id', 'vpc_id'];
 function hourlyRowsSql(k: PassKeys, where: SqlNode): SqlNode {
   const key = join(passColumns(k).map((c) => ident(c)));
   const iface = join(INTERFACE_KEY.map((c) => ident(c)));
-  return sql`WITH f0 AS (SELECT ${flowColumns(k, true)} FROM ${ident(STORE.coreView)} WHERE ${ident('log_status')} = 'OK' AND ${where}
-  UNION ALL BY NAME
-  SELECT ${flowColumns(k, false)} FROM ${ident(STORE.wide)} WHERE ${ident('log_status')} = 'OK' AND ${where}),
-f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${k.hop ? sql`, ${directSql(k.v6)} AS direct` : raw('')}${hops(k)} FROM f0),
-f AS (SELECT *, ${packedSql(k)} AS pk, CAST(start // 3600 AS UINTEGER) AS hour FROM f1)
+  return sql`${keyedFlowsSql(k, where)}
 SELECT CAST(CASE WHEN GROUPING(pk) = 0 THEN ${n(SETS.traffic)} ELSE ${n(SETS.interfaces)} END AS UTINYINT) AS grouping, hour, ${key}, ${iface},
   count(*) AS flows, CAST(sum(bytes) AS BIGINT) AS bytes, min(start) AS t_first, max("end") AS t_last,
   bit_or(CAST(1 AS BIGINT) << CAST(start // 60 % 60 AS BIGINT)) FILTER (WHERE action IS DISTINCT FROM 'REJECT') AS minutes
 FROM f GROUP BY GROUPING SETS ((hour, ${key}), (hour, ${iface}))`;
 }
+
+/** WITH ... f: the flows `where` selects (log-status OK), each with its hour and the pass's key columns. */
+function keyedFlowsSql(k: PassKeys, where: SqlNode): SqlNode {
+  return sql`WITH f0 AS (SELECT ${flowColumns(k, true)} FROM ${ident(STORE.coreView)} WHERE ${ident('log_status')} = 'OK' AND ${where}
+  UNION ALL BY NAME
+  SELECT ${flowColumns(k, false)} FROM ${ident(STORE.wide)} WHERE ${ident('log_status')} = 'OK' AND ${where}),
+f1 AS (SELECT *, CASE WHEN reply THEN srcport ELSE dstport END AS port${k.hop ? sql`, ${directSql(k.v6)} AS direct` : raw('')}${hops(k)} FROM f0),
+f AS (SELECT *, ${packedSql(k)} AS pk, CAST(start // 3600 AS UINTEGER) AS hour FROM f1)`;
+}
+
+const filesWhere = (files?: { readonly first: number; readonly last: number }): SqlNode =>
+  files === undefined
+    ? raw('TRUE')
+    : sql`${ident('file_id')} BETWEEN ${value(files.first, 'u32')} AND ${value(files.last, 'u32')}`;
 
 /** The table of hourly rows ingest keeps (a new layout takes a new name, and is filled from the flows). */
 export const HOURLY_TABLE = 'fs_hourly_v1';
@@ -247,12 +257,17 @@ export const hourlyTable = Object.freeze({
     sql`SELECT table_name FROM duckdb_tables() WHERE table_name = ${value(HOURLY_TABLE, 'text')} AND NOT temporary`,
   /** the rows of a transaction's files, or of every stored flow */
   rows: (files?: { readonly first: number; readonly last: number }): SqlNode =>
-    hourlyRowsSql(
-      HOURLY_KEYS,
-      files === undefined
-        ? raw('TRUE')
-        : sql`${ident('file_id')} BETWEEN ${value(files.first, 'u32')} AND ${value(files.last, 'u32')}`,
-    ),
+    hourlyRowsSql(HOURLY_KEYS, filesWhere(files)),
+  /**
+   * About how many rows `rows` would make, and the flows: distinct keys per hour counted by
+   * HyperLogLog (a few percent over or under), a pass without the grouping's aggregates. Inside
+   * an ingest transaction 500 k flows of conversations seen once took 0.8 s to stage and group.
+   */
+  estimate: (files?: { readonly first: number; readonly last: number }): SqlNode => {
+    const cols = (names: readonly string[]) => join(['hour', ...names].map((c) => ident(c)));
+    return sql`${keyedFlowsSql(HOURLY_KEYS, filesWhere(files))}
+SELECT approx_count_distinct((${cols(passColumns(HOURLY_KEYS))})) + approx_count_distinct((${cols(INTERFACE_KEY)})) AS rows, count(*) AS flows FROM f`;
+  },
   /** the table, from the staged rows (all of them, or none: only their columns) */
   create: (rows: boolean): SqlNode =>
     sql`CREATE TABLE ${ident(HOURLY_TABLE)} AS SELECT * FROM ${ident(STAGED_TABLE)}${rows ? raw('') : raw(' LIMIT 0')}`,
