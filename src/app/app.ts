@@ -35,6 +35,8 @@ export interface IngestRequest {
    */
   readonly memoryLimit?: string | readonly string[];
   readonly onProgress?: (p: IngestProgress) => void;
+  /** flows per transaction, about (IngestOptions.groupFlows) */
+  readonly groupFlows?: number;
 }
 
 export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<IngestReport> {
@@ -85,6 +87,7 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
       ...(format === undefined ? {} : { format }),
       ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
       ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
+      ...(req.groupFlows === undefined ? {} : { groupFlows: req.groupFlows }),
     });
     // hours written by several transactions hold a row per transaction and key: merge them
     for (const [a, b] of overlappingHours(spans, before))

@@ -368,6 +368,26 @@ describe('flowsight ingest with parse workers', () => {
   );
 });
 
+describe('flowsight ingest in transactions', () => {
+  it('ends a group of files where the flows read and those still being read reach its size: the lanes finish together', async () => {
+    // six files of 100 flows each, two lanes, 200 flows per transaction: a lane that finished
+    // its file stops taking more while the other's, as large, is still being read
+    const src = join(dir, 'six');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(src);
+    for (let f = 0; f < 6; f++) {
+      const lines = Array.from({ length: 100 }, (_, i) => {
+        const t = 1700000000 + f * 600 + i;
+        return `2 123456789012 eni-0a1b2c3d4e5f60718 10.0.${f}.${i} 10.1.0.1 ${40000 + i} 443 6 2 120 ${t} ${t + 10} ACCEPT OK`;
+      });
+      writeFileSync(join(src, `f${f}.log`), `${HEADER}\n${lines.join('\n')}\n`);
+    }
+    const report = await runIngest({ db }, { inputs: [src], workers: 2, groupFlows: 200 });
+    expect(report).toMatchObject({ files: 6, flows: 600, transactions: 3 });
+    expect(await sqlJson('SELECT count(*) AS n FROM flows')).toEqual([{ n: 600 }]);
+  });
+});
+
 describe('flowsight ingest when the store runs out of memory', () => {
   /**
    * 50 000 flows: more than DuckDB can hold in 16 MB before the commit. Every other one is NAT'd

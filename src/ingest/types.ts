@@ -46,6 +46,8 @@ export interface IngestOptions {
   readonly workers?: number;
   /** batches to reuse; one per run is made when not given */
   readonly pool?: BatchPool;
+  /** flows per transaction, about (default 500 000): the group of files ends where it reaches them */
+  readonly groupFlows?: number;
 }
 
 export interface IngestReport {
@@ -60,4 +62,6 @@ export interface IngestReport {
   failed: { path: string; error: UserError }[];
   /** the store's memory limit, when the run had to raise it (FlowSink.growMemory) */
   memoryLimit?: string;
+  /** transactions committed: groups of whole files */
+  transactions: number;
 }

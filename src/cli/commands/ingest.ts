@@ -125,6 +125,7 @@ export function jsonSummary(r: IngestReport): Record<string, unknown> {
       hint: f.error.hint ?? null,
     })),
     ...(r.memoryLimit === undefined ? {} : { memoryLimit: r.memoryLimit }),
+    transactions: r.transactions,
   };
 }
 
