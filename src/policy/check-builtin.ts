@@ -9,7 +9,7 @@ import { evidenceList } from './check-rules.js';
 import { HOURS_VIEW, PK, SETS, timeWhere } from './check-stage.js';
 import { classifyCtes } from './classify-ctes.js';
 import { TRAFFIC_TABLE } from './classify-groups.js';
-import { CLS, lostSql } from './classify-sql.js';
+import { anyLostSql, CLS, lostSql } from './classify-sql.js';
 import type { Policy } from './model.js';
 import type { CheckRange } from './rules-sql.js';
 import { effectiveAddress } from './segment-sql.js';
@@ -96,9 +96,28 @@ c AS (SELECT f.*, dc.cseg, dc.vseg, dc.port FROM f JOIN ${ident(DROPPED_TABLE)} 
 ${groups(policy, 'cseg, vseg, protocol, port')}`;
 }
 
+const lossWhere = (range: CheckRange): SqlNode =>
+  sql`${ident(STORE.kindColumn)} = 'tgw' AND ${anyLostSql()} AND ${timeWhere(range)}`;
+
+/**
+ * The first and last start of the TGW records with losses: a pass that reads only the columns it
+ * tests, so that the classifying pass reads all its columns only between them (a filter over four
+ * columns is not pushed into the scan: the 10 M demo's 1.5 M TGW records cost 71 ms to read whole).
+ */
+export const tgwLossSpanSql = (range: CheckRange): SqlNode =>
+  sql`SELECT min(start) AS first, max(start) AS last FROM ${ident(STORE.table)} WHERE ${lossWhere(range)}`;
+
 /** Rows: tgw_attachment_id, cseg, vseg, protocol, port, lost, flows, bytes, t_first, t_last, ev. */
-export function tgwLossSql(policy: Policy, range: CheckRange): SqlNode {
-  const where = sql`${ident(STORE.kindColumn)} = 'tgw' AND ${lostSql()} > 0 AND ${timeWhere(range)}`;
+export function tgwLossSql(
+  policy: Policy,
+  range: CheckRange,
+  span: { readonly first: number; readonly last: number },
+): SqlNode {
+  const narrowed = {
+    since: Math.max(range.since ?? -Infinity, span.first),
+    until: Math.min(range.until ?? Infinity, span.last + 1),
+  };
+  const where = lossWhere(narrowed);
   return sql`WITH ${classifyCtes(policy, { where, capture: 'none', lookup: 'map' })}
 SELECT tgw_attachment_id, cseg, vseg, protocol, port, sum(${lostSql()}) AS lost, count(*) AS flows, sum(bytes) AS bytes,
   min(start) AS t_first, max(coalesce("end", start)) AS t_last, ${evidenceList(policy.evidence)} AS ev

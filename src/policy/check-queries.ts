@@ -11,6 +11,7 @@ import {
   droppedConnectionsSql,
   droppedPortsSql,
   droppedSql,
+  tgwLossSpanSql,
   tgwLossSql,
 } from './check-builtin.js';
 import { type CheckResult, checkResult } from './check-result.js';
@@ -88,7 +89,9 @@ export interface CheckQueries {
   droppedConnections(p: Plan): SqlNode;
   readonly droppedPorts: SqlNode;
   dropped(p: Plan, dropped: readonly Row[]): SqlNode | null;
-  readonly tgwLoss: SqlNode;
+  readonly tgwLossSpan: SqlNode;
+  /** null: no TGW record lost packets in the range */
+  tgwLoss(span: Row): SqlNode | null;
   dictionary(ids: readonly number[]): SqlNode | null;
   readonly cleanup: readonly SqlNode[];
 }
@@ -155,7 +158,11 @@ FROM ${ident(STORE.table)} WHERE ${timeWhere(range)}${span === null ? raw('') : 
         range,
         rows.map((r) => ({ port: num(r.port), firstHour: num(r.first_hour), lastHour: num(r.last_hour) })),
       ),
-    tgwLoss: tgwLossSql(policy, range),
+    tgwLossSpan: tgwLossSpanSql(range),
+    tgwLoss: (span) =>
+      span.first === null || span.first === undefined
+        ? null
+        : tgwLossSql(policy, range, { first: num(span.first), last: num(span.last) }),
     dictionary: (ids) =>
       ids.length === 0
         ? null
@@ -288,7 +295,7 @@ export async function evaluateCheck(policy: Policy, req: CheckRequest, run: RunQ
     const health = await orNone(run, q.health(plan));
     await run(q.droppedConnections(plan));
     const dropped = await orNone(run, q.dropped(plan, await run(q.droppedPorts)));
-    const tgwLoss = await run(q.tgwLoss);
+    const tgwLoss = await orNone(run, q.tgwLoss((await run(q.tgwLossSpan))[0] ?? {}));
     const ids = dictionaryIds(
       [...evidence, ...dropped, ...tgwLoss].map((r) => r.ev),
       tgwLoss.map((r) => r.tgw_attachment_id),
