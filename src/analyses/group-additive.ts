@@ -76,8 +76,12 @@ ${ident(name)} AS (SELECT ${keys}, ${sums} FROM (SELECT * FROM ${ident(core)} UN
 function groupRows(name: string, dims: readonly Dimension[], where: SqlNode, list: SqlNode): SqlNode {
   const all = dims.flatMap((d, i) => d.keys.map((_, j) => keyName(i, j)));
   const parts = [...keyedParts(dims, where, 'core'), ...keyedParts(dims, where, 'wide')];
+  // parts with the same NULL keys are grouped together
   const shapes = new Map<string, KeyedPart[]>();
-  for (const p of parts) shapes.set(p.nullKeys.join(','), [...(shapes.get(p.nullKeys.join(',')) ?? []), p]);
+  for (const p of parts) {
+    const shape = p.nullKeys.join(',');
+    shapes.set(shape, [...(shapes.get(shape) ?? []), p]);
+  }
   const grouped = [...shapes.values()].map((same) => {
     const nulls = new Set((same[0] as KeyedPart).nullKeys);
     const keys = all.filter((k) => !nulls.has(k)).map((k) => ident(k));

@@ -40,7 +40,8 @@ export function droppedConnectionsSql(key: readonly string[]): SqlNode {
   // the connection's ends: without IPv6 in the range, its halves are NULL and left out until the end
   const v6 = key.includes('s6');
   const ends = v6 ? ENDS : ['s4', 'd4'];
-  const back = v6 ? ['d4', 'd6', 's4', 's6'] : ['d4', 's4'];
+  // the same ends of the connection's replies, which go the other way
+  const back = ends.map((e) => (e.startsWith('s') ? `d${e.slice(1)}` : `s${e.slice(1)}`));
   const bitSet = (b: number) => `((pk >> ${b}) & 1) = 1`;
   const rows = (where: string) =>
     raw(`SELECT ${ends.join(', ')}, CASE WHEN ${bitSet(PK.portNull)} THEN NULL ELSE CAST(pk & 65535 AS USMALLINT) END AS port, hour, minutes
