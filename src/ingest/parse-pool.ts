@@ -10,10 +10,15 @@ import type { FromWorker, ParseJob, ToWorker } from './parse-worker.js';
 
 export interface ParsePool {
   /**
-   * Parses a file in a worker; `onBatch` must copy the batch before it returns. If `onBatch`
-   * throws, the rest of the file's batches are dropped and the parse rejects with that error.
+   * Parses a file in a worker; `onBatch` copies the batch before it returns, or returns a promise
+   * and keeps reading it until that settles (the batch goes back to the worker then). If `onBatch`
+   * throws or its promise rejects, the rest of the file's batches are dropped and the parse
+   * rejects with that error, once every batch taken has settled.
    */
-  parse(job: Omit<ParseJob, 'type'>, onBatch: (b: FlowBatch) => void): Promise<ParseStats>;
+  parse(
+    job: Omit<ParseJob, 'type'>,
+    onBatch: (b: FlowBatch) => Promise<void> | undefined | void,
+  ): Promise<ParseStats>;
   close(): Promise<void>;
 }
 
@@ -47,25 +52,46 @@ export function createParsePool(size: number): ParsePool {
           // a batch the caller could not take (the store failed) fails the file, but only once the
           // worker is through with it: its later batches are dropped, so none reaches the next job
           let refused: { error: unknown } | undefined;
+          // batches the sink took asynchronously: each goes back to the worker once it settles
+          // (that holds the worker back, at most MAX_OUT batches), and the file ends after them
+          const pending = new Set<Promise<void>>();
+          const recycle = (b: FlowBatch) =>
+            w.postMessage({ type: 'recycle', batch: b } satisfies ToWorker, batchTransferables(b));
           const onMessage = (m: FromWorker) => {
             switch (m.type) {
-              case 'batch':
+              case 'batch': {
+                let taken: Promise<void> | undefined | void;
                 try {
-                  if (refused === undefined) onBatch(m.batch);
+                  if (refused === undefined) taken = onBatch(m.batch);
                 } catch (e) {
                   refused = { error: e };
-                } finally {
-                  w.postMessage(
-                    { type: 'recycle', batch: m.batch } satisfies ToWorker,
-                    batchTransferables(m.batch),
-                  );
                 }
+                if (taken === undefined) {
+                  recycle(m.batch);
+                  return;
+                }
+                const p: Promise<void> = taken.then(
+                  () => {},
+                  (e: unknown) => {
+                    refused ??= { error: e };
+                  },
+                );
+                pending.add(p);
+                void p.then(() => {
+                  pending.delete(p);
+                  recycle(m.batch);
+                });
                 return;
-              case 'done':
+              }
+              case 'done': {
                 done();
-                if (refused !== undefined) reject(refused.error);
-                else resolve(m.stats);
+                const stats = m.stats;
+                void Promise.all(pending).then(() => {
+                  if (refused !== undefined) reject(refused.error);
+                  else resolve(stats);
+                });
                 return;
+              }
               case 'error':
                 done();
                 reject(

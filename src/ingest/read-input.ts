@@ -56,11 +56,12 @@ export async function readHere(
 ): Promise<Parsed> {
   if (!sink.inTransaction) await sink.begin();
   const id = sink.startFile();
-  const emit = emitTo(sink, id, opts);
+  const { emit, settle } = emitTo(sink, id, opts);
   const stats =
     p.container === 'parquet'
-      ? await parseParquet(p.path, emit, opts, () => progress(0))
-      : await parseStream(openText(p.path, p.container, progress), p.path, p.container, emit, opts);
+      ? await parseParquet(p.path, emit, opts, () => progress(0), settle)
+      : await parseStream(openText(p.path, p.container, progress), p.path, p.container, emit, opts, settle);
+  await settle();
   if (p.container === 'parquet') progress(p.size);
   assertFlowLog(p.path, stats);
   sink.endFile(id, { path: p.path, size: p.size, hash: p.hash }, stats.rejected);
@@ -88,13 +89,16 @@ export async function readStdin(sink: FlowSink, opts: IngestOptions): Promise<Re
   }
   await sink.begin();
   const id = sink.startFile();
+  const { emit, settle } = emitTo(sink, id, opts);
   const stats = await parseStream(
     bytesThroughGunzip(bytes(), () => gunzip),
     '-',
     'plain',
-    emitTo(sink, id, opts),
+    emit,
     opts,
+    settle,
   );
+  await settle();
   const digest = hash.digest('hex');
   const same = sink.findIngested(size, digest);
   if (same !== undefined) {
@@ -129,7 +133,7 @@ async function* bytesThroughGunzip(
   await feed;
 }
 
-/** Parses a byte stream, handing each full batch to `emit` (which must copy it before returning). */
+/** Parses a byte stream, handing each full batch to `emit`; `between` runs after each chunk (backpressure). */
 export async function parseStream(
   stream: AsyncIterable<unknown>,
   path: string,
@@ -147,12 +151,18 @@ export async function parseStream(
     },
     emit,
   );
+  // a failure of the sink (between() waits for it) is the store's, not the file's: passed on as it is
+  let sinkFailed: { error: unknown } | undefined;
   try {
     for await (const chunk of stream) {
       parser.push(chunk as Uint8Array);
-      await between();
+      await between().catch((error: unknown) => {
+        sinkFailed = { error };
+        throw error;
+      });
     }
   } catch (e) {
+    if (sinkFailed !== undefined) throw sinkFailed.error;
     throw unreadable(path, container, e);
   }
   parser.end();
@@ -164,6 +174,7 @@ async function parseParquet(
   emit: (b: FlowBatch) => void,
   opts: IngestOptions,
   tick: () => void,
+  settle: () => Promise<void>,
 ): Promise<ParseStats> {
   const records = createRecordSink(
     { source: path, maxSamples: opts.maxSamples ?? 10, ...allocator(opts) },
@@ -173,6 +184,7 @@ async function parseParquet(
   for await (const rows of readParquet(path)) {
     for (const r of rows) records.push(r, ++line);
     tick();
+    await settle();
   }
   records.end();
   return records.stats;
@@ -183,15 +195,33 @@ function allocator(opts: IngestOptions): { allocate?: (capacity: number) => Flow
   return pool === undefined ? {} : { allocate: (n) => pool.take(n) };
 }
 
+/** What a parser on this thread hands its batches to, and how it waits for the sink. */
+interface Emit {
+  readonly emit: (b: FlowBatch) => void;
+  /** waits for the batches the sink is still reading; a failure of theirs is thrown here */
+  readonly settle: () => Promise<void>;
+}
+
 /**
- * Routes and appends to a started file (on this thread: Parquet, stdin, --workers 0); the sink
- * copies a batch synchronously, so it can go back to the pool at once.
+ * Routes and appends to a started file (on this thread: Parquet, stdin, --workers 0). A batch the
+ * sink took at once goes back to the pool; one it still reads is waited for at the next settle().
  */
-function emitTo(sink: FlowSink, fileId: number, opts: IngestOptions): (b: FlowBatch) => void {
-  return (b) => {
-    routeBatch(b);
-    sink.append(b, fileId);
-    opts.pool?.give(b);
+function emitTo(sink: FlowSink, fileId: number, opts: IngestOptions): Emit {
+  let pending: Promise<void>[] = [];
+  return {
+    emit: (b) => {
+      routeBatch(b);
+      const taken = sink.append(b, fileId);
+      if (taken === undefined) opts.pool?.give(b);
+      else pending.push(taken.then(() => opts.pool?.give(b)));
+    },
+    settle: async () => {
+      while (pending.length > 0) {
+        const now = pending;
+        pending = [];
+        await Promise.all(now);
+      }
+    },
   };
 }
 

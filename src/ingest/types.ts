@@ -15,7 +15,11 @@ export interface FlowSink {
   begin(): Promise<void>;
   /** starts a file in the open transaction (several may be open at once); returns its id */
   startFile(): number;
-  append(batch: FlowBatch, fileId: number): void;
+  /**
+   * Takes a batch of a started file. A promise means the sink still reads the batch (or waits for
+   * room): leave the batch untouched until it settles, and take no more of this file till then.
+   */
+  append(batch: FlowBatch, fileId: number): Promise<void> | undefined | void;
   endFile(fileId: number, file: { path: string; size: number; hash: string }, rejected: number): void;
   commit(): Promise<void>;
   rollback(): Promise<void>;

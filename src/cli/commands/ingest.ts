@@ -27,7 +27,7 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
     )
     .option(
       '--memory-limit <size>',
-      `DuckDB's memory while loading, e.g. 512MB or 2GB (default: ${WRITER_MEMORY_STEPS[0]}, raised step by step to ${WRITER_MEMORY_STEPS.at(-1)} when the data needs it; peak RSS is about this plus 300 to 400 MB)`,
+      `DuckDB's memory while loading, e.g. 512MB or 2GB (default: ${WRITER_MEMORY_STEPS[0]}, raised step by step to ${WRITER_MEMORY_STEPS.at(-1)} when the data needs it; peak RSS is about this plus 300 MB)`,
     );
   dbOption(cmd);
   cmd.addHelpText(

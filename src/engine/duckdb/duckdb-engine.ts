@@ -46,10 +46,18 @@ export interface DuckdbOptions {
 /**
  * A writer's DuckDB memory limits by default: it starts at the first and, each time a
  * transaction runs out of it, rolls back and climbs to the next (ingest's FlowSink.growMemory).
- * Not lower than 256 MB: with 64 MB, 10 M bench flows loaded at about 390 MB peak RSS, but at
- * 12 M flows DuckDB's checkpoint could not pin a block and invalidated the database.
+ * 128 MB since flows load through INSERT ... SELECT (scan-appender.ts), which writes compressed
+ * row groups as it goes; with the appender, uncompressed transaction rows needed 256 MB (128 MB
+ * ran out on the 10 M demo, 64 MB once invalidated the store at a checkpoint). At 128 MB the
+ * 10 M bench and demo datasets load with no climb, the bench at 420-450 MB peak RSS.
  */
-export const WRITER_MEMORY_STEPS: readonly string[] = Object.freeze(['256MB', '512MB', '1GB', '2GB']);
+export const WRITER_MEMORY_STEPS: readonly string[] = Object.freeze([
+  '128MB',
+  '256MB',
+  '512MB',
+  '1GB',
+  '2GB',
+]);
 const WRITER_MEMORY_LIMIT = WRITER_MEMORY_STEPS[0] as string;
 
 export class DuckdbEngine implements Engine {
@@ -70,11 +78,10 @@ export class DuckdbEngine implements Engine {
     }
     const config: Record<string, string> = opts.readOnly
       ? { access_mode: 'READ_ONLY', enable_external_access: 'false', lock_configuration: 'true' }
-      : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows,
-        // with 256 MB ~0.5 GB peak RSS and no slower. Appender rows stay uncompressed in the
-        // transaction until commit (DuckDB's optimistic writes do not cover appenders), spilling to
-        // a temp file; 128 MB ran out of pinnable memory on the 10 M demo, whose TGW flows fill the
-        // 67-column wide table. Storage version 1.5 turns on newer compression (~2 B/flow less).
+      : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows.
+        // Flows arrive by INSERT ... SELECT, whose row groups are compressed and written during
+        // the transaction, so the limit bounds the cache, not the transaction (WRITER_MEMORY_STEPS).
+        // Storage version 1.5 turns on newer compression (~2 B/flow less).
         {
           preserve_insertion_order: 'false',
           memory_limit: opts.memoryLimit ?? WRITER_MEMORY_LIMIT,

@@ -7,7 +7,7 @@
 import { type DuckDBConnection, DuckDBTimestampValue } from '@duckdb/node-api';
 import { UserError } from '../../errors.js';
 import { type FlowBatch, STORAGE_COLUMNS, STORE } from '../../flow/index.js';
-import { ChunkAppender } from './chunk-appender.js';
+import { ScanAppender } from './scan-appender.js';
 
 const DICT_COLUMNS = STORAGE_COLUMNS.filter((s) => s.physical === 'dict');
 
@@ -79,6 +79,14 @@ export function storeFailure(e: unknown, memoryLimit: string): unknown {
   );
 }
 
+/**
+ * Rows staged per table before an INSERT writes them: whole DuckDB row groups (122,880 rows), so
+ * each INSERT leaves full row groups behind. About 24 MB of stage for the core table and 38 MB for
+ * the wide one (their rows are 96 and 311 bytes wide).
+ */
+const CORE_STAGE_ROWS = 2 * 122_880;
+const WIDE_STAGE_ROWS = 122_880;
+
 export class FlowWriter {
   private readonly dict = new Map<string, number>();
   private readonly known = new Map<string, string>(); // size:hash -> path, committed or pending
@@ -86,7 +94,8 @@ export class FlowWriter {
   private pendingFiles: IngestedFile[] = [];
   private nextDictId = 1;
   private nextFileId = 1;
-  private appenders: { core: ChunkAppender; wide: ChunkAppender } | undefined;
+  /** one stage per table for the writer's life: each registers its scan function once */
+  private readonly stages: { core: ScanAppender; wide: ScanAppender };
   /** flows appended per file started in this transaction */
   private readonly open = new Map<number, number>();
   private started = 0;
@@ -96,11 +105,14 @@ export class FlowWriter {
 
   private constructor(
     private readonly conn: DuckDBConnection,
-    private readonly columns: { readonly core: readonly string[]; readonly wide: readonly string[] },
+    readonly columns: { readonly core: readonly string[]; readonly wide: readonly string[] },
     /** DuckDB's memory limit as it prints it, for errors */
     private memoryLimit: string,
     private readonly opts: WriterOptions,
-  ) {}
+    stages: { core: ScanAppender; wide: ScanAppender },
+  ) {
+    this.stages = stages;
+  }
 
   /** Loads the dictionary, the ingested files and the next ids; the schema must exist. */
   static async open(conn: DuckDBConnection, opts: WriterOptions = {}): Promise<FlowWriter> {
@@ -116,12 +128,11 @@ export class FlowWriter {
     const limit = String(
       (await conn.runAndReadAll(`SELECT current_setting('memory_limit')`)).getRows()[0]?.[0] ?? 'its',
     );
-    const w = new FlowWriter(
-      conn,
-      { core: await names(STORE.core), wide: await names(STORE.wide) },
-      limit,
-      opts,
-    );
+    const columns = { core: await names(STORE.core), wide: await names(STORE.wide) };
+    const w = new FlowWriter(conn, columns, limit, opts, {
+      core: await ScanAppender.open(conn, STORE.core, columns.core, CORE_STAGE_ROWS),
+      wide: await ScanAppender.open(conn, STORE.wide, columns.wide, WIDE_STAGE_ROWS),
+    });
     const dict = await conn.runAndReadAll(`SELECT id, value FROM "${STORE.dict}"`);
     for (const [id, value] of dict.getRows()) {
       w.dict.set(String(value), Number(id));
@@ -164,15 +175,11 @@ export class FlowWriter {
     this.pendingFiles = [];
     this.open.clear();
     this.started = 0;
-    this.appenders = {
-      core: await ChunkAppender.open(this.conn, STORE.core, this.columns.core),
-      wide: await ChunkAppender.open(this.conn, STORE.wide, this.columns.wide),
-    };
   }
 
   /** Starts a file inside the open transaction; several may be open at once. Returns its id. */
   startFile(): number {
-    this.requireAppender();
+    this.requireTransaction();
     const id = this.nextFileId + this.started++;
     this.open.set(id, 0);
     return id;
@@ -182,22 +189,30 @@ export class FlowWriter {
    * Appends a batch of a started file (its dict columns are rewritten to store ids in place):
    * rows [0, coreLength) to flow_core, the rest to flow_wide (see flow/route-batch.ts).
    */
-  append(batch: FlowBatch, fileId: number): void {
-    const appenders = this.requireAppender();
+  append(batch: FlowBatch, fileId: number): Promise<void> | undefined {
+    this.requireTransaction();
     const flows = this.open.get(fileId);
     if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
     if (this.failed) throw new Error('the transaction failed; roll it back before appending');
-    if (batch.length === 0) return;
+    if (batch.length === 0) return undefined;
     if (batch.strings.length > 0) this.remap(batch);
-    try {
-      if (batch.coreLength > 0) appenders.core.append(batch, fileId, 0, batch.coreLength);
-      if (batch.coreLength < batch.length)
-        appenders.wide.append(batch, fileId, batch.coreLength, batch.length);
-    } catch (e) {
+    this.open.set(fileId, flows + batch.length);
+    const fail = (e: unknown): never => {
       this.failed = true;
       throw storeFailure(e, this.memoryLimit);
+    };
+    try {
+      const core =
+        batch.coreLength > 0 ? this.stages.core.append(batch, fileId, 0, batch.coreLength) : undefined;
+      const wide =
+        batch.coreLength < batch.length
+          ? this.stages.wide.append(batch, fileId, batch.coreLength, batch.length)
+          : undefined;
+      if (core === undefined && wide === undefined) return undefined;
+      return Promise.all([core, wide]).then(() => undefined, fail);
+    } catch (e) {
+      return fail(e);
     }
-    this.open.set(fileId, flows + batch.length);
   }
 
   /** Batch-local dictionary ids -> store ids, in place; columns NULL in the whole batch are skipped. */
@@ -225,7 +240,7 @@ export class FlowWriter {
 
   /** Ends a started file; it is stored when the transaction commits. */
   endFile(fileId: number, file: FileIdentity, rejected: number): IngestedFile {
-    this.requireAppender();
+    this.requireTransaction();
     const flows = this.open.get(fileId);
     if (flows === undefined) throw new Error(`file ${fileId} was not started in this transaction`);
     this.open.delete(fileId);
@@ -250,10 +265,10 @@ export class FlowWriter {
 
   private async commitOrThrow(now: Date): Promise<readonly IngestedFile[]> {
     if (this.open.size > 0) throw new Error(`commit() with ${this.open.size} file(s) still open`);
-    const appenders = this.requireAppender();
-    appenders.core.close();
-    appenders.wide.close();
-    this.appenders = undefined;
+    this.requireTransaction();
+    if (this.failed) throw new Error('an append failed in this transaction; roll it back');
+    await this.stages.core.flush();
+    await this.stages.wide.flush();
     if (this.pendingDict.length > 0) {
       const a = await this.conn.createAppender(STORE.dict);
       for (const s of this.pendingDict) {
@@ -287,14 +302,9 @@ export class FlowWriter {
 
   /** Drops everything since begin(); the store is as it was. */
   async rollback(): Promise<void> {
-    for (const a of [this.appenders?.core, this.appenders?.wide]) {
-      try {
-        a?.discard();
-      } catch {
-        // already closed (a commit that failed part way)
-      }
-    }
-    this.appenders = undefined;
+    // staged rows are dropped (an INSERT still running finishes first: it is rolled back below)
+    await this.stages.core.discard();
+    await this.stages.wide.discard();
     this.failed = false;
     for (const s of this.pendingDict) this.dict.delete(s);
     this.nextDictId -= this.pendingDict.length;
@@ -310,8 +320,7 @@ export class FlowWriter {
     }
   }
 
-  private requireAppender(): { core: ChunkAppender; wide: ChunkAppender } {
-    if (this.appenders === undefined) throw new Error('no open transaction: call begin() first');
-    return this.appenders;
+  private requireTransaction(): void {
+    if (!this.txOpen) throw new Error('no open transaction: call begin() first');
   }
 }

@@ -1,0 +1,332 @@
+// Loads FlowBatches into a store table through INSERT ... SELECT, not through DuckDB's appender.
+// Rows are staged in typed arrays here; when the stage is full, one INSERT reads it back through a
+// scalar function (`SELECT unnest(fs_stage_<table>(i)) FROM range(n)`) that copies each 2048-row
+// slice of the stage into DuckDB's vectors. Why: an appender's rows stay uncompressed in the
+// transaction (~300 B per flow) until COMMIT, so a transaction of two 250 k-line files held
+// 160-240 MB; an INSERT writes full row groups to the file compressed as it goes ("optimistic
+// writes"), and the transaction holds only the stage. The compression also moves off this thread
+// onto DuckDB's. See docs/specs/ingest.md ("Loading through a scan").
+
+import { type DuckDBConnection, DuckDBScalarFunction } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import {
+  type FlowBatch,
+  physicalWidth,
+  STORAGE_COLUMNS,
+  STORE,
+  type StorageColumn,
+} from '../../flow/index.js';
+
+/** One table column's stage: its bytes and validity bits, as the table's physical layout. */
+interface Staged {
+  readonly fill: Fill;
+  readonly width: number;
+  readonly data: Uint8Array;
+  /** undefined: always valid */
+  readonly valid: Uint8Array | undefined;
+}
+
+type Fill =
+  | { readonly kind: 'field'; readonly s: StorageColumn }
+  | { readonly kind: 'dur' }
+  | { readonly kind: 'pkt' }
+  | { readonly kind: 'kind' }
+  | { readonly kind: 'file' }
+  | { readonly kind: 'extra' };
+
+function fillsFor(columnNames: readonly string[]): Fill[] {
+  const byName = new Map(STORAGE_COLUMNS.map((s) => [s.name, s]));
+  const special = new Map<string, Fill>([
+    [STORE.kindColumn, { kind: 'kind' }],
+    [STORE.fileColumn, { kind: 'file' }],
+    [STORE.extraColumn, { kind: 'extra' }],
+    [STORE.durColumn, { kind: 'dur' }],
+    [STORE.pktColumn, { kind: 'pkt' }],
+  ]);
+  return columnNames.map((name): Fill => {
+    const f = special.get(name);
+    if (f !== undefined) return f;
+    const s = byName.get(name);
+    if (s === undefined) throw new Error(`store column ${name} is not in the storage layout`);
+    return { kind: 'field', s };
+  });
+}
+
+function widthOf(f: Fill): number {
+  switch (f.kind) {
+    case 'field':
+      return physicalWidth(f.s.physical);
+    case 'dur':
+      return 2;
+    case 'file':
+      return 4;
+    case 'extra':
+      return 0;
+    default:
+      return 1; // pkt, kind
+  }
+}
+
+const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * Copies n bits from src (starting at bit s) into dst (starting at bit d), bit i of byte i>>3
+ * as DuckDB and FlowBatch lay them out. Bits of dst outside [d, d + n) are kept.
+ */
+export function copyBits(src: Uint8Array, s: number, dst: Uint8Array, d: number, n: number): void {
+  let i = 0;
+  // head: up to the next byte boundary of dst, bit by bit
+  while (i < n && ((d + i) & 7) !== 0) {
+    setBit(dst, d + i, getBit(src, s + i));
+    i++;
+  }
+  // whole bytes of dst
+  const shift = (s + i) & 7;
+  while (n - i >= 8) {
+    const at = (s + i) >> 3;
+    const lo = (src[at] as number) >> shift;
+    const hi = shift === 0 ? 0 : ((src[at + 1] ?? 0) << (8 - shift)) & 255;
+    dst[(d + i) >> 3] = lo | hi;
+    i += 8;
+  }
+  for (; i < n; i++) setBit(dst, d + i, getBit(src, s + i));
+}
+
+const getBit = (a: Uint8Array, i: number): boolean => (((a[i >> 3] as number) >> (i & 7)) & 1) === 1;
+function setBit(a: Uint8Array, i: number, on: boolean): void {
+  const b = i >> 3;
+  const m = 1 << (i & 7);
+  a[b] = on ? (a[b] as number) | m : (a[b] as number) & ~m;
+}
+
+let registered = 0;
+
+export class ScanAppender {
+  private readonly staged: Staged[];
+  private readonly extra = new Map<number, string>();
+  private length = 0;
+  /** appends waiting for a flush, in order: each runs after the one before it */
+  private tail: Promise<void> = Promise.resolve();
+  private waiting = 0;
+  private readonly fn: string;
+  private readonly allValid: Uint8Array;
+  /** validity realigned to bit 0 when a slice does not start on a byte */
+  private readonly shifted: Uint8Array;
+  private fileIds = new Uint32Array(0);
+
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    columnNames: readonly string[],
+    private readonly capacity: number,
+    types: readonly duckdb.LogicalType[],
+    private readonly table: string,
+  ) {
+    const vector = duckdb.vector_size();
+    this.allValid = new Uint8Array(vector / 8).fill(255);
+    this.shifted = new Uint8Array(vector / 8 + 1);
+    this.staged = fillsFor(columnNames).map((fill) => {
+      const width = widthOf(fill);
+      const alwaysValid = fill.kind === 'pkt' || fill.kind === 'kind' || fill.kind === 'file';
+      return {
+        fill,
+        width,
+        data: new Uint8Array(capacity * width),
+        valid: alwaysValid ? undefined : new Uint8Array(Math.ceil(capacity / 8) + 1),
+      };
+    });
+    this.fn = `fs_stage_${table}_${registered++}`;
+    const f = new DuckDBScalarFunction();
+    duckdb.scalar_function_set_name(f.scalar_function, this.fn);
+    duckdb.scalar_function_add_parameter(f.scalar_function, duckdb.create_logical_type(duckdb.Type.BIGINT));
+    duckdb.scalar_function_set_return_type(
+      f.scalar_function,
+      duckdb.create_struct_type([...types], [...columnNames]),
+    );
+    // not volatile: DuckDB then evaluates it once per chunk for all of unnest's columns (a
+    // volatile function is called once per column); it is a pure function of i during the INSERT
+    duckdb.scalar_function_set_function(f.scalar_function, (info, input, output) => {
+      try {
+        this.scan(input, output);
+      } catch (e) {
+        duckdb.scalar_function_set_error(info, String((e as Error)?.message ?? e));
+      }
+    });
+    conn.registerScalarFunction(f);
+  }
+
+  /**
+   * A stage for one table on this connection. `capacity` rows are staged before an INSERT:
+   * a multiple of DuckDB's row group (122,880 rows) keeps the row groups whole.
+   */
+  static async open(
+    conn: DuckDBConnection,
+    table: string,
+    columnNames: readonly string[],
+    capacity: number,
+  ): Promise<ScanAppender> {
+    const probe = await conn.run(
+      `SELECT ${columnNames.map((n) => `"${n}"`).join(', ')} FROM "${table}" LIMIT 0`,
+    );
+    const types = probe.columnTypes().map((t) => t.toLogicalType().logical_type);
+    return new ScanAppender(conn, columnNames, capacity, types, table);
+  }
+
+  /** rows staged and not yet inserted */
+  get staging(): number {
+    return this.length;
+  }
+
+  /**
+   * Stages rows [from, to) of a batch whose dict columns already hold store ids. Returns a
+   * promise when the rows wait for (or start) an INSERT: the batch must not change until it
+   * settles. Appends run in call order.
+   */
+  append(batch: FlowBatch, fileId: number, from: number, to: number): Promise<void> | undefined {
+    if (this.waiting === 0 && this.length + (to - from) < this.capacity) {
+      this.stage(batch, fileId, from, to - from);
+      return undefined;
+    }
+    this.waiting++;
+    const run = this.tail.then(() => this.appendAll(batch, fileId, from, to));
+    const settled = run.finally(() => {
+      this.waiting--;
+    });
+    this.tail = settled.catch(() => {});
+    return settled;
+  }
+
+  private async appendAll(batch: FlowBatch, fileId: number, from: number, to: number): Promise<void> {
+    let at = from;
+    while (at < to) {
+      const n = Math.min(to - at, this.capacity - this.length);
+      this.stage(batch, fileId, at, n);
+      at += n;
+      if (this.length === this.capacity) await this.insert();
+    }
+  }
+
+  /** Inserts what is staged (after the appends before it). */
+  async flush(): Promise<void> {
+    await this.tail;
+    if (this.length > 0) await this.insert();
+  }
+
+  /** Forgets what is staged; appends still queued stage nothing. */
+  async discard(): Promise<void> {
+    await this.tail;
+    this.length = 0;
+    this.extra.clear();
+  }
+
+  private async insert(): Promise<void> {
+    const n = this.length;
+    try {
+      await this.conn.run(
+        `INSERT INTO "${this.table}" SELECT unnest(${this.fn}(i)) FROM range(${n}) AS r(i)`,
+      );
+    } finally {
+      this.length = 0;
+      this.extra.clear();
+    }
+  }
+
+  private stage(batch: FlowBatch, fileId: number, from: number, n: number): void {
+    const at = this.length;
+    for (const c of this.staged) {
+      const f = c.fill;
+      switch (f.kind) {
+        case 'field': {
+          const src = bytesOf(batch.data[f.s.name] as ArrayBufferView);
+          c.data.set(src.subarray(from * c.width, (from + n) * c.width), at * c.width);
+          copyBits(batch.valid[f.s.name] as Uint8Array, from, c.valid as Uint8Array, at, n);
+          break;
+        }
+        case 'dur':
+          c.data.set(bytesOf(batch.dur).subarray(from * 2, (from + n) * 2), at * 2);
+          copyBits(batch.valid.end as Uint8Array, from, c.valid as Uint8Array, at, n);
+          break;
+        case 'pkt':
+          c.data.set(batch.hasPkt.subarray(from, from + n), at);
+          break;
+        case 'kind':
+          c.data.set(batch.kind.subarray(from, from + n), at);
+          break;
+        case 'file': {
+          if (this.fileIds.length < n) this.fileIds = new Uint32Array(Math.max(n, 4096));
+          this.fileIds.fill(fileId, 0, n);
+          c.data.set(bytesOf(this.fileIds).subarray(0, n * 4), at * 4);
+          break;
+        }
+        case 'extra': {
+          const valid = c.valid as Uint8Array;
+          for (let i = 0; i < n; i++) {
+            const text = batch.extra.size > 0 ? batch.extra.get(from + i) : undefined;
+            setBit(valid, at + i, text !== undefined);
+            if (text !== undefined) this.extra.set(at + i, text);
+          }
+          break;
+        }
+        default: {
+          const never: never = f;
+          throw new Error(`unhandled stage ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    this.length = at + n;
+  }
+
+  /** The scalar function: rows i of the stage (one contiguous run per chunk) into the struct's children. */
+  private scan(input: duckdb.DataChunk, output: duckdb.Vector): void {
+    const n = duckdb.data_chunk_get_size(input);
+    if (n === 0) return;
+    const ids = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, 0), n * 8);
+    const view = new DataView(ids.buffer, ids.byteOffset, n * 8);
+    const first = Number(view.getBigInt64(0, true));
+    const last = Number(view.getBigInt64((n - 1) * 8, true));
+    if (last - first !== n - 1 || first < 0 || last >= this.length)
+      throw new Error(
+        `stage rows ${first}..${last} for ${n} rows: not one run inside the ${this.length} staged`,
+      );
+    for (let k = 0; k < this.staged.length; k++) {
+      const c = this.staged[k] as Staged;
+      const child = duckdb.struct_vector_get_child(output, k);
+      duckdb.vector_ensure_validity_writable(child);
+      if (c.fill.kind === 'extra') {
+        for (let i = 0; i < n; i++) {
+          const text = this.extra.get(first + i);
+          if (text !== undefined) duckdb.vector_assign_string_element(child, i, text);
+        }
+      } else {
+        duckdb.copy_data_to_vector(
+          child,
+          0,
+          c.data.buffer as ArrayBuffer,
+          c.data.byteOffset + first * c.width,
+          n * c.width,
+        );
+      }
+      this.copyValidity(child, c.valid, first, n);
+    }
+  }
+
+  private copyValidity(vector: duckdb.Vector, mask: Uint8Array | undefined, offset: number, n: number): void {
+    const bytes = Math.ceil(n / 8);
+    if (mask === undefined) {
+      duckdb.copy_data_to_vector_validity(vector, 0, this.allValid.buffer as ArrayBuffer, 0, bytes);
+      return;
+    }
+    if ((offset & 7) === 0) {
+      duckdb.copy_data_to_vector_validity(
+        vector,
+        0,
+        mask.buffer as ArrayBuffer,
+        mask.byteOffset + offset / 8,
+        bytes,
+      );
+      return;
+    }
+    this.shifted.fill(0);
+    copyBits(mask, offset, this.shifted, 0, n);
+    duckdb.copy_data_to_vector_validity(vector, 0, this.shifted.buffer as ArrayBuffer, 0, bytes);
+  }
+}
