@@ -68,13 +68,33 @@ export interface CheckResult {
 
 export const DEFAULT_FAIL_ON: readonly FindingKind[] = FINDING_KINDS.filter((k) => k !== 'blocked');
 
-function order(a: Finding, b: Finding): number {
+/** Nulls first, then ascending. */
+function by<T extends string | number>(a: T | null | undefined, b: T | null | undefined): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * A total order: findings that read the same (an ICMP finding's title names no port, say) still
+ * come out in one order whichever way the check reached them, by their segments, service, first
+ * flow, source and resource.
+ */
+export function findingOrder(a: Finding, b: Finding): number {
   return (
     FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
     SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    by(a.rule, b.rule) ||
     b.flows - a.flows ||
-    (a.title < b.title ? -1 : a.title > b.title ? 1 : 0)
+    by(a.title, b.title) ||
+    by(a.from, b.from) ||
+    by(a.to, b.to) ||
+    by(a.protocol, b.protocol) ||
+    by(a.port, b.port) ||
+    by(a.firstSeen, b.firstSeen) ||
+    by(a.source, b.source) ||
+    by(a.resource, b.resource)
   );
 }
 
@@ -89,7 +109,7 @@ export function checkResult(policy: Policy, req: CheckRequest, rows: CheckRows):
     ...droppedFindings(policy, rows.dropped, dict),
     ...tgwLossFindings(policy, rows.tgwLoss, dict),
     ...healthList,
-  ].sort(order);
+  ].sort(findingOrder);
   const byKind = Object.fromEntries(
     FINDING_KINDS.map((k) => [k, findings.filter((f) => f.kind === k).length]),
   ) as Record<FindingKind, number>;

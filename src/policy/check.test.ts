@@ -9,8 +9,9 @@ import { createTestStore, type TestFlow, type TestStore } from '../../test/suppo
 import { PARAM_TYPES } from '../engine/index.js';
 import { duckdbDialect, render, type SqlNode } from '../sql/index.js';
 import { type CheckRequest, evaluateCheck } from './check-queries.js';
-import type { CheckResult } from './check-result.js';
+import { type CheckResult, findingOrder } from './check-result.js';
 import { type Classified, classify } from './classify.js';
+import { FINDING_KINDS, type Finding } from './finding.js';
 import { compileMatcher } from './matcher.js';
 import type { Policy } from './model.js';
 import { parsePolicy } from './parse-policy.js';
@@ -486,6 +487,42 @@ describe('the check over the hourly table', () => {
       { numRuns: 40 },
     );
   }, 120_000);
+
+  it('orders findings by what tells them apart when they read the same, whatever order they came in', () => {
+    // ICMP to a/web from outside every segment reads "icmp accepted" whatever its port: the
+    // hourly and the per-flow grouping hand such findings over in either order
+    const finding = fc.record({
+      kind: fc.constantFrom(...FINDING_KINDS.slice(0, 2)),
+      rule: fc.constantFrom('web-only', 'across'),
+      severity: fc.constantFrom('high' as const, 'medium' as const),
+      title: fc.constant('(no segment) -> a/web icmp accepted'),
+      from: fc.constantFrom(null, 'a', 'b'),
+      to: fc.constantFrom(null, 'a/web'),
+      protocol: fc.constantFrom(null, 1, 6),
+      port: fc.constantFrom(null, 0, 1500, 443),
+      firstSeen: fc.constantFrom(null, '2027-01-10T00:00:00Z', '2027-01-10T00:01:00Z'),
+      lastSeen: fc.constant(null),
+      flows: fc.integer({ min: 1, max: 2 }),
+      bytes: fc.nat(),
+      evidence: fc.constant([]),
+      source: fc.option(fc.constantFrom('10.1.1.5', '10.1.1.6'), { nil: undefined }),
+      resource: fc.option(fc.constantFrom('tgw-attach-1', 'a'), { nil: undefined }),
+    });
+    const key = (f: Finding) => JSON.stringify(f, Object.keys(f).sort());
+    fc.assert(
+      fc.property(
+        fc
+          .uniqueArray(finding, { selector: key, maxLength: 12 })
+          .chain((list) =>
+            fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length })),
+          ),
+        ([list, shuffled]) => {
+          expect([...shuffled].sort(findingOrder).map(key)).toEqual([...list].sort(findingOrder).map(key));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 
   it('is read only for the hours where it holds the flows the store does', async () => {
     const flows = [...talk(1, '10.1.1.5', '10.2.0.8', 1521), ...talk(70, '10.1.1.5', '10.2.0.8', 1521)];
