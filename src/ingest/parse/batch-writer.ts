@@ -33,6 +33,8 @@ export interface BatchWriter {
   slot(storageName: string): Slot;
   /** the batch-local dictionary id of the token's text */
   dict(buf: Uint8Array, s: number, e: number): number;
+  /** whether the token's text has the batch-local id `id` */
+  isDict(id: number, buf: Uint8Array, s: number, e: number): boolean;
   /** unknown fields of the current row, as a JSON object text */
   setExtra(json: string): void;
   /** completes the row; kind: 0 vpc, 1 tgw (index into KIND_VALUES) */
@@ -125,6 +127,7 @@ export function createBatchWriter(
     },
     slot,
     dict: (buf, s, e) => dictionary.id(buf, s, e),
+    isDict: (id, buf, s, e) => dictionary.is(id, buf, s, e),
     setExtra(json) {
       batch.extra.set(batch.length, json);
     },

@@ -7,12 +7,15 @@ import { asciiString, decodeText } from './scan.js';
 export interface Dictionary {
   /** the id of the token's text, adding it on first sight */
   id(buf: Uint8Array, s: number, e: number): number;
+  /** whether the token's text is that of `id` (false for ids of non-ASCII strings) */
+  is(id: number, buf: Uint8Array, s: number, e: number): boolean;
 }
 
 export function createDictionary(strings: string[]): Dictionary {
   let table = new Int32Array(1024); // id + 1; 0 = empty slot
   let hashes = new Int32Array(256); // by id
   let offsets = new Int32Array(256); // by id: where its bytes start in `pool`; -1 for non-ASCII strings
+  let lengths = new Int32Array(256); // by id: its byte length in `pool` (no string is read to compare)
   let pool = new Uint8Array(16384);
   let used = 0;
   let ascii = 0; // entries in `table`
@@ -29,22 +32,37 @@ export function createDictionary(strings: string[]): Dictionary {
     table = new Int32Array(old.length * 2);
     for (const slot of old) if (slot !== 0) place(hashes[slot - 1] as number, slot - 1);
   };
-  const add = (text: string, h: number, offset: number): number => {
+  const doubled = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  const add = (text: string, h: number, offset: number, length: number): number => {
     const id = strings.length;
     strings.push(text);
     if (id === hashes.length) {
-      hashes = Int32Array.from({ length: id * 2 }, (_, k) => hashes[k] ?? 0);
-      offsets = Int32Array.from({ length: id * 2 }, (_, k) => offsets[k] ?? 0);
+      hashes = doubled(hashes);
+      offsets = doubled(offsets);
+      lengths = doubled(lengths);
     }
     hashes[id] = h;
     offsets[id] = offset;
+    lengths[id] = length;
     return id;
+  };
+  /** the token's bytes equal the pooled bytes of `id` */
+  const same = (id: number, buf: Uint8Array, s: number, len: number): boolean => {
+    const o = offsets[id] as number;
+    if (o < 0 || lengths[id] !== len) return false;
+    let i = 0;
+    while (i < len && pool[o + i] === buf[s + i]) i++;
+    return i === len;
   };
 
   return {
     id(buf, s, e) {
       const len = e - s;
-      let h = 0x811c9dc5;
+      let h = 0x811c9dc5 | 0; // int32, as `hashes` keeps it (an empty token hashes to this)
       let high = 0;
       for (let i = s; i < e; i++) {
         const c = buf[i] as number;
@@ -55,18 +73,14 @@ export function createDictionary(strings: string[]): Dictionary {
         const text = decodeText(buf, s, e);
         const known = nonAscii.get(text);
         if (known !== undefined) return known;
-        const id = add(text, 0, -1);
+        const id = add(text, 0, -1, -1);
         nonAscii.set(text, id);
         return id;
       }
       const mask = table.length - 1;
       for (let k = h & mask; table[k] !== 0; k = (k + 1) & mask) {
         const id = (table[k] as number) - 1;
-        if (hashes[id] !== h || (strings[id] as string).length !== len) continue;
-        const o = offsets[id] as number;
-        let i = 0;
-        while (i < len && pool[o + i] === buf[s + i]) i++;
-        if (i === len) return id;
+        if (hashes[id] === h && same(id, buf, s, len)) return id;
       }
       if (used + len > pool.length) {
         const bigger = new Uint8Array(Math.max(pool.length * 2, used + len));
@@ -74,11 +88,12 @@ export function createDictionary(strings: string[]): Dictionary {
         pool = bigger;
       }
       pool.set(buf.subarray(s, e), used);
-      const id = add(asciiString(buf, s, e), h, used);
+      const id = add(asciiString(buf, s, e), h, used, len);
       used += len;
       place(h, id);
       if (++ascii * 2 > table.length) grow();
       return id;
     },
+    is: (id, buf, s, e) => id < strings.length && same(id, buf, s, e - s),
   };
 }

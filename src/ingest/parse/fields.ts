@@ -101,23 +101,14 @@ function enumeration(slot: Slot, values: readonly string[]): FieldHandler {
 
 function text(slot: Slot, w: BatchWriter): FieldHandler {
   // Most string fields repeat row after row (account, VPC, region, often the interface):
-  // comparing with this field's previous token is cheaper than hashing it.
-  const last = new Uint8Array(64);
-  let lastLen = -1;
-  let lastId = 0;
+  // comparing with this field's previous token (its bytes as the dictionary keeps them) is
+  // cheaper than hashing it.
+  let lastId = -1;
   let lastGeneration = -1;
   return (buf, s, e, row) => {
-    const len = e - s;
-    let id = -1;
-    if (len === lastLen && lastGeneration === w.generation) {
-      let i = 0;
-      while (i < len && last[i] === buf[s + i]) i++;
-      if (i === len) id = lastId;
-    }
-    if (id < 0) {
+    let id = lastId;
+    if (lastGeneration !== w.generation || !w.isDict(id, buf, s, e)) {
       id = w.dict(buf, s, e);
-      lastLen = len <= last.length ? len : -1;
-      for (let i = 0; i < lastLen; i++) last[i] = buf[s + i] as number;
       lastId = id;
       lastGeneration = w.generation;
     }
