@@ -56,6 +56,48 @@ function sample(): FlowBatch {
   return b;
 }
 
+// 12 batches of 32 k flows, every 7th an IPv6 flow (the wide table, at an odd row of the
+// batch): more than a stage holds, so INSERTs run inside the transaction
+const batches = (file: number): FlowBatch[] =>
+  Array.from({ length: 12 }, (_, k) => {
+    const b = createBatch(32_768);
+    b.strings.push('000123456789', `eni-${String(file).padStart(17, '0')}`);
+    const set = (name: string, row: number, v: number | bigint) => {
+      const d = b.data[name] as Uint32Array | Uint16Array | Uint8Array | BigInt64Array | BigUint64Array;
+      if (d instanceof BigUint64Array) {
+        d[row * 2] = v as bigint;
+        d[row * 2 + 1] = 0n;
+      } else if (d instanceof BigInt64Array) d[row] = BigInt(v);
+      else d[row] = v as number;
+      setValid(b.valid[name] as Uint8Array, row);
+    };
+    for (let r = 0; r < 32_768; r++) {
+      const n = k * 32_768 + r;
+      set('version', r, 2);
+      set('account_id', r, 0);
+      set('interface_id', r, 1);
+      if (n % 7 === 3) {
+        set('srcaddr_v6', r, BigInt(n) + 1n);
+        set('dstaddr_v6', r, BigInt(n) + 2n);
+      } else {
+        set('srcaddr_v4', r, Math.imul(n, 2654435761) >>> 0);
+        set('dstaddr_v4', r, Math.imul(n + 1, 2246822519) >>> 0);
+      }
+      set('srcport', r, n % 65_536);
+      if (n % 5 !== 0) set('dstport', r, 443); // NULL in every fifth flow
+      set('protocol', r, 6);
+      set('packets', r, 1 + (n % 13));
+      set('bytes', r, 40 + (n % 100_003));
+      set('start', r, 1_764_000_000 + (n % 3600));
+      set('end', r, 1_764_000_060 + (n % 3600));
+      set('action', r, n % 3 === 0 ? 1 : 0);
+      set('log_status', r, 0);
+    }
+    b.length = 32_768;
+    routeBatch(b);
+    return b;
+  });
+
 describe('the DuckDB flow writer', () => {
   it('stores a batch and shows it in the flows view with text addresses, timestamps and strings', async () => {
     const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
@@ -155,47 +197,6 @@ describe('the DuckDB flow writer', () => {
   });
 
   it('holds a transaction of many flows compressed on disk, not in memory, and stores or drops them whole', async () => {
-    // 12 batches of 32 k flows, every 7th an IPv6 flow (the wide table, at an odd row of the
-    // batch): more than a stage holds, so INSERTs run inside the transaction
-    const batches = (file: number): FlowBatch[] =>
-      Array.from({ length: 12 }, (_, k) => {
-        const b = createBatch(32_768);
-        b.strings.push('000123456789', `eni-${String(file).padStart(17, '0')}`);
-        const set = (name: string, row: number, v: number | bigint) => {
-          const d = b.data[name] as Uint32Array | Uint16Array | Uint8Array | BigInt64Array | BigUint64Array;
-          if (d instanceof BigUint64Array) {
-            d[row * 2] = v as bigint;
-            d[row * 2 + 1] = 0n;
-          } else if (d instanceof BigInt64Array) d[row] = BigInt(v);
-          else d[row] = v as number;
-          setValid(b.valid[name] as Uint8Array, row);
-        };
-        for (let r = 0; r < 32_768; r++) {
-          const n = k * 32_768 + r;
-          set('version', r, 2);
-          set('account_id', r, 0);
-          set('interface_id', r, 1);
-          if (n % 7 === 3) {
-            set('srcaddr_v6', r, BigInt(n) + 1n);
-            set('dstaddr_v6', r, BigInt(n) + 2n);
-          } else {
-            set('srcaddr_v4', r, Math.imul(n, 2654435761) >>> 0);
-            set('dstaddr_v4', r, Math.imul(n + 1, 2246822519) >>> 0);
-          }
-          set('srcport', r, n % 65_536);
-          if (n % 5 !== 0) set('dstport', r, 443); // NULL in every fifth flow
-          set('protocol', r, 6);
-          set('packets', r, 1 + (n % 13));
-          set('bytes', r, 40 + (n % 100_003));
-          set('start', r, 1_764_000_000 + (n % 3600));
-          set('end', r, 1_764_000_060 + (n % 3600));
-          set('action', r, n % 3 === 0 ? 1 : 0);
-          set('log_status', r, 0);
-        }
-        b.length = 32_768;
-        routeBatch(b);
-        return b;
-      });
     const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
     const w = await engine.writer();
     const load = async (file: number) => {
@@ -230,6 +231,32 @@ describe('the DuckDB flow writer', () => {
         count(DISTINCT file_id) AS files FROM flow_store`,
     );
     expect(r.rows[0]).toEqual({ n: BigInt(n), v6: BigInt(v6), bytes, dst: BigInt(dst), ports, files: 1n });
+    await engine.close();
+  }, 60_000);
+
+  it('fails the transaction when an INSERT runs out of memory, and loads every flow after a rollback', async () => {
+    const engine = await DuckdbEngine.open({ path: join(dir, 'f.duckdb'), readOnly: false });
+    const w = await engine.writer();
+    await w.setMemoryLimit('2MB');
+    await w.begin();
+    const id = w.startFile();
+    // the INSERT that runs out of memory fails the append that started it (or the commit)
+    const attempt = async () => {
+      for (const b of batches(1)) await w.append(b, id);
+      w.endFile(id, { path: '1.log', size: 1, hash: 'h1' }, 0);
+      await w.commit(new Date(0));
+    };
+    await expect(attempt()).rejects.toThrow(/memory limit/);
+    await w.rollback();
+    expect((await engine.query(sql`SELECT count(*) AS n FROM flow_store`)).rows[0]?.n).toBe(0n);
+    await w.setMemoryLimit('256MB');
+    await w.begin();
+    const again = w.startFile();
+    for (const b of batches(1)) await w.append(b, again);
+    w.endFile(again, { path: '1.log', size: 1, hash: 'h1' }, 0);
+    await w.commit(new Date(0));
+    const r = await engine.query(sql`SELECT count(*) AS n, count(DISTINCT file_id) AS files FROM flow_store`);
+    expect(r.rows[0]).toEqual({ n: BigInt(12 * 32_768), files: 1n });
     await engine.close();
   }, 60_000);
 
