@@ -16,6 +16,13 @@ import { compileMatcher } from './matcher.js';
 import type { Policy } from './model.js';
 import { parsePolicy } from './parse-policy.js';
 
+/**
+ * The heavy properties stop generating (and shrinking) after this, inside their 120 s timeout: a
+ * failure is then reported as the counterexample found so far, instead of a timeout that leaves
+ * the shared store to the next tests while the property still runs.
+ */
+const BUDGET_MS = 90_000;
+
 let store: TestStore;
 beforeAll(async () => {
   store = await createTestStore();
@@ -364,7 +371,7 @@ describe('the grouped check and the per-flow matcher agree', () => {
         }
         expect(new Map([...got].sort())).toEqual(new Map([...want].sort()));
       }),
-      { numRuns: 10 },
+      { numRuns: 10, interruptAfterTimeLimit: BUDGET_MS },
     );
   }, 120_000);
 });
@@ -484,7 +491,7 @@ describe('the check over the hourly table', () => {
             expect(skipped.some(([a, b]) => (a as number) <= mid && mid <= (b as number))).toBe(true);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, interruptAfterTimeLimit: BUDGET_MS },
     );
   }, 120_000);
 
@@ -642,7 +649,7 @@ describe('dropped connections', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, interruptAfterTimeLimit: BUDGET_MS },
     );
   }, 120_000);
 });
