@@ -23,6 +23,9 @@ const CASES: readonly (readonly [name: string, path: string])[] = [
   ['meta', '/api/meta'],
   ['overview (24h, by action)', '/api/overview'],
   ['overview (7d, by dstport, flows)', '/api/overview?range=7d&dimension=dstport&by=flows'],
+  // 24 h in 5-minute buckets: thousands of ephemeral ports per bucket
+  ['overview (by dstport)', '/api/overview?dimension=dstport'],
+  ['overview (by service, packets)', '/api/overview?dimension=service&by=packets'],
   [
     'overview (filtered)',
     `/api/overview?filter=${encodeURIComponent('src net 10.27.64.0/21 and dst port 443')}`,

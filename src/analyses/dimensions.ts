@@ -110,11 +110,15 @@ export const DIMENSION_NAMES: readonly string[] = Object.freeze([
 /**
  * `service`: the server's port of a conversation, taken as the lower of the two ports, so a
  * request and its reply (whose destination port is the client's ephemeral one) count as one
- * service. NULL without ports (ICMP).
+ * service. NULL without ports (ICMP). Spelled as a CASE, not `least()`: grouping 7 M flows by it
+ * took 0.30 s with `least()` and 0.10 s with the CASE, which gives the same value (one port
+ * missing: the other one).
  */
+const SRCPORT = ident('srcport');
+const DSTPORT = ident('dstport');
 const SERVICE: Dimension = {
   name: 'service',
-  keys: [sql`least(${ident('srcport')}, ${ident('dstport')})`],
+  keys: [sql`CASE WHEN ${DSTPORT} IS NULL OR ${SRCPORT} <= ${DSTPORT} THEN ${SRCPORT} ELSE ${DSTPORT} END`],
   display: (k) => k(0),
 };
 

@@ -106,6 +106,21 @@ const CASES: Readonly<Record<string, Case>> = {
     }),
     columns: ['bucket', 'series', 'other', 'flows'],
   },
+  'time-series-service-known': {
+    node: timeSeries({
+      dimension: 'service',
+      by: 'packets',
+      range: DAY,
+      step: 300,
+      limit: 3,
+      top: [443, null, 22],
+    }),
+    columns: ['bucket', 'series', 'other', 'packets'],
+  },
+  'top-talkers-dstport-keys': {
+    node: topTalkers({ dimensions: ['dstport'], by: 'flows', range: DAY, limit: 8, keys: true }),
+    columns: ['dstport', 'k0_0', 'flows', 'share', 'other', 'rank'],
+  },
   'sankey-src-dstport': {
     node: sankey({ dimensions: ['src', 'dstport'], by: 'bytes', limit: 10 }),
     columns: ['src', 'src_other', 'dstport', 'dstport_other', 'bytes'],

@@ -62,3 +62,24 @@ describe('groupFlows', () => {
     },
   );
 });
+
+describe('the service dimension', () => {
+  it('is the lower port of the two, or the one present, as least() would say', async () => {
+    const store = await createTestStore();
+    try {
+      const ports = [null, 0, 22, 443, 1024, 65535];
+      const pairs = ports.flatMap((s) => ports.map((d) => [s, d] as const));
+      const values = pairs.map(([s, d]) => `(${s ?? 'NULL'}::USMALLINT, ${d ?? 'NULL'}::USMALLINT)`);
+      const key = render(dimension('service').keys[0] as SqlNode, duckdbDialect).text;
+      const r = await store.connection.runAndReadAll(
+        `SELECT ${key} AS service, least(srcport, dstport) AS least FROM (VALUES ${values.join(', ')}) v(srcport, dstport)`,
+      );
+      const got = r.getRowObjectsJS();
+      expect(got).toHaveLength(pairs.length);
+      for (const row of got) expect(row.service).toBe(row.least);
+      expect(got.filter((row) => row.service === null)).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+});

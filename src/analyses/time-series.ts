@@ -3,7 +3,7 @@
 // bucket's series add up to its total (Akvorado's habit, as in top-talkers.ts).
 
 import { UserError } from '../errors.js';
-import { and, fn, ident, join, type SqlNode, sql, value } from '../sql/index.js';
+import { and, fn, ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
 import { type Dimension, type DimensionRef, keyName, TRAFFIC, toDimension } from './dimensions.js';
 import { groupAdditive } from './group-additive.js';
 import { type TimeRange, timePredicate } from './time-range.js';
@@ -18,6 +18,14 @@ export interface TimeSeriesQuery {
   readonly step: number;
   /** how many series; the rest is one `other` series */
   readonly limit: number;
+  /**
+   * The series, when a caller already knows them: the keys of the dimension's top `limit` values
+   * over the range, biggest first (`topTalkers` with `keys`), for a dimension of one numeric key
+   * that is not derived (a port, a dictionary id). Flows are then grouped by bucket and rank (a few hundred groups) instead
+   * of by bucket and value: stacking 10 M flows by destination port over 24 h took 0.67 s, since
+   * each 5-minute bucket holds thousands of ephemeral ports, and takes about 0.2 s this way.
+   */
+  readonly top?: readonly (number | null)[];
 }
 
 /** The bucket a flow's start falls in, as a dimension (epoch seconds of the bucket's start). */
@@ -45,6 +53,7 @@ export function bucketDimension(step: number): Dimension {
  */
 export function timeSeries(q: TimeSeriesQuery): SqlNode {
   const dim = toDimension(q.dimension);
+  if (q.top !== undefined) return knownSeries(q, dim, q.top);
   const keys = dim.keys.map((_, j) => keyName(1, j));
   const m = ident(q.by);
   const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
@@ -55,4 +64,29 @@ export function timeSeries(q: TimeSeriesQuery): SqlNode {
 top AS (SELECT ${topKeys}, row_number() OVER (ORDER BY sum(${m}) DESC NULLS LAST, ${topKeys}) AS r FROM g GROUP BY ${topKeys} ORDER BY r LIMIT ${value(q.limit, 'i64')}),
 s AS (SELECT g.${ident(keyName(0, 0))} AS bucket, top.r, ${join(keys.map((k) => sql`top.${ident(k)}`))}, sum(g.${m}) AS ${m} FROM g LEFT JOIN top ON ${on} GROUP BY ALL)
 SELECT bucket, ${shown} AS series, r IS NULL AS other, ${m} FROM s ORDER BY bucket, r NULLS LAST`;
+}
+
+/** The series of `top` (ranked as given): one pass grouping flows by bucket and rank. */
+function knownSeries(q: TimeSeriesQuery, dim: Dimension, top: readonly (number | null)[]): SqlNode {
+  const key = dim.keys[0];
+  if (dim.keys.length !== 1 || key === undefined || dim.derive !== undefined) {
+    throw new Error(`known series need a dimension of one key that is not derived, not '${dim.name}'`);
+  }
+  if (top.length > q.limit) throw new Error(`${top.length} known series for a limit of ${q.limit}`);
+  const bad = top.find((v) => v !== null && !(Number.isInteger(v) && v >= 0 && v < 2 ** 32));
+  if (bad !== undefined) throw new Error(`known series are unsigned 32-bit keys, not ${bad}`);
+  const m = ident(q.by);
+  const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
+  // an empty list has no element type; no series known means every flow is `other`
+  const list = sql`[${join(top.length === 0 ? [raw('NULL')] : top.map((v) => (v === null ? raw('NULL') : value(v, 'u32'))))}]`;
+  // list_position matches NULL with NULL: flows without the value (ICMP's ports) rank where NULL does
+  const rank: Dimension = {
+    name: 'series_rank',
+    keys: [top.length === 0 ? raw('CAST(NULL AS INTEGER)') : fn('list_position', list, key)],
+    display: (k) => k(0),
+  };
+  const r = ident(keyName(1, 0));
+  const shown = dim.display(() => sql`${list}[${r}]`);
+  return sql`WITH ${groupAdditive('g', [bucketDimension(q.step), rank], where, [{ name: q.by, expr: metricSql(q.by) }])}
+SELECT ${ident(keyName(0, 0))} AS bucket, ${shown} AS series, ${r} IS NULL AS other, ${m} FROM g ORDER BY bucket, ${r} NULLS LAST`;
 }

@@ -16,6 +16,8 @@ export interface TopQuery {
   readonly where?: SqlNode;
   readonly range?: TimeRange;
   readonly limit: number;
+  /** also answer each row's group keys, as `keyName(i, j)` of dimension i (NULL on `other`) */
+  readonly keys?: boolean;
 }
 
 export function metricSql(m: Metric): SqlNode {
@@ -35,7 +37,8 @@ export function metricSql(m: Metric): SqlNode {
 
 /**
  * Columns out: one per dimension (text or number), the metric (named after it), `share` (0-1 of
- * the total) and `other` (true on the remainder row, whose dimensions are NULL).
+ * the total) and `other` (true on the remainder row, whose dimensions are NULL); with `keys`,
+ * after the shown values, the group keys of dimension i as `keyName(i, j)`.
  */
 export function topTalkers(q: TopQuery): SqlNode {
   if (q.dimensions.length === 0) {
@@ -46,8 +49,15 @@ export function topTalkers(q: TopQuery): SqlNode {
   const dims = q.dimensions.map(toDimension);
   const allKeys = dims.flatMap((d, i) => d.keys.map((_, j) => ident(keyName(i, j))));
   const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
-  const shown = dims.map((d, i) => sql`${d.display((j) => ident('t', keyName(i, j)))} AS ${ident(d.name)}`);
-  const nulls = dims.map((d) => sql`NULL AS ${ident(d.name)}`);
+  const keyCols = q.keys === true ? dims.flatMap((d, i) => d.keys.map((_, j) => keyName(i, j))) : [];
+  const shown = [
+    ...dims.map((d, i) => sql`${d.display((j) => ident('t', keyName(i, j)))} AS ${ident(d.name)}`),
+    ...keyCols.map((k) => sql`t.${ident(k)} AS ${ident(k)}`),
+  ];
+  const nulls = [
+    ...dims.map((d) => sql`NULL AS ${ident(d.name)}`),
+    ...keyCols.map((k) => sql`NULL AS ${ident(k)}`),
+  ];
   const m = ident(q.by);
   const limit = value(q.limit, 'i64');
   return sql`WITH ${groupAdditive('g', dims, where, [{ name: q.by, expr: metricSql(q.by) }])},

@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { topTalkers } from '../analyses/index.js';
+import { timeSeries, topTalkers } from '../analyses/index.js';
 import type { Truth } from '../demo/index.js';
 import { DuckdbEngine } from '../engine/index.js';
 import { segmentExpr } from '../policy/index.js';
 import { loadPolicy } from './check.js';
+import { label } from './dashboard-labels.js';
 import { type Dashboard, openDashboard } from './index.js';
 
 const POLICY = resolve(import.meta.dirname, '../../examples/platform/policy.yaml');
@@ -57,6 +58,37 @@ describe('the dashboard with a policy', () => {
       await engine.close();
     }
   });
+
+  // the overview finds a port's series first (from its top table, or one query of its own) and
+  // stacks flows by rank; the series must be those the time series finds on its own
+  it.each([
+    ['dstport', ['dstport', 'protocol']],
+    ['service', ['src_segment']],
+    ['srcport', []],
+    ['protocol', ['protocol']],
+  ] as const)(
+    'stacks by %s with the series the time series alone finds (top tables %j)',
+    async (dim, top) => {
+      const o = await d.overview({ range, dimension: dim, by: 'packets', limit: 4, top });
+      const engine = await DuckdbEngine.open({ path: inject('demoDb'), readOnly: true });
+      try {
+        const { since, until, step } = o.range;
+        const want = await engine.query(
+          timeSeries({ dimension: dim, by: 'packets', step, limit: 4, range: { since, until } }),
+        );
+        const totals = new Map<string, number>();
+        for (const r of want.rows) {
+          const name = r.other === true ? 'Other' : label(dim, r.series);
+          totals.set(name, (totals.get(name) ?? 0) + Number(r.packets));
+        }
+        expect(totals.size).toBe(dim === 'protocol' ? 2 : 5); // the demo has TCP and UDP only
+        const got = o.series.map((x) => [x.name, x.values.reduce((a, b) => a + b, 0)]);
+        expect(got).toEqual([...totals]);
+      } finally {
+        await engine.close();
+      }
+    },
+  );
 
   it('colours the matrix by the check: the planted east-west pair is a violation, scanner RDP a blocked attempt, the deciding rule first', async () => {
     const m = await d.matrix({ range, by: 'bytes', level: 'segment' });

@@ -12,7 +12,8 @@ export type SqlFunction =
   | 'ipv6_text' // UHUGEINT -> RFC 5952 text
   | 'epoch_to_timestamp' // epoch seconds -> TIMESTAMP (UTC)
   | 'timestamp_to_epoch' // TIMESTAMP -> epoch seconds
-  | 'time_bucket'; // (epoch seconds, bucket seconds) -> bucket start, epoch seconds
+  | 'time_bucket' // (epoch seconds, bucket seconds) -> bucket start, epoch seconds
+  | 'list_position'; // (list, value) -> 1-based index of value in list, NULL when absent; NULL finds NULL
 
 export type SqlNode =
   | { readonly kind: 'raw'; readonly text: string }

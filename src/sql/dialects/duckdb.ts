@@ -32,6 +32,8 @@ export const duckdbDialect: Dialect = {
         return `CAST(epoch(${a}) AS BIGINT)`;
       case 'time_bucket':
         return `(CAST(${a} AS BIGINT) // ${b} * ${b})`;
+      case 'list_position':
+        return `list_position(${a}, ${b})`;
       default: {
         const never: never = name;
         throw new Error(`unhandled function ${String(never)}`);
