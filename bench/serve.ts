@@ -33,6 +33,7 @@ const CASES: readonly (readonly [name: string, path: string])[] = [
   ['overview (by src segment)', '/api/overview?dimension=src_segment'],
   ['sankey (segments -> port)', '/api/sankey'],
   ['sankey (src, dst, dstport, action)', '/api/sankey?dimensions=src,dst,dstport,action&by=flows'],
+  ['sankey (interface, dstport, action)', '/api/sankey?dimensions=interface_id,dstport,action'],
   ['matrix (bytes)', '/api/matrix'],
   ['matrix (flows, filtered)', `/api/matrix?by=flows&filter=${encodeURIComponent('action reject')}`],
   ['findings', '/api/findings'],

@@ -5,7 +5,7 @@
 
 import { UserError } from '../errors.js';
 import { COLUMNS, type Column, columnBySql, STORE, storageColumnsOf } from '../flow/index.js';
-import { and, fn, ident, join, or, raw, type SqlNode, sql } from '../sql/index.js';
+import { and, fn, ident, join, or, raw, type SqlNode, sql, value } from '../sql/index.js';
 
 export interface Dimension {
   /** the name the user gave, canonical (`dstport`, `src`) */
@@ -148,6 +148,43 @@ export function toDimension(d: DimensionRef): Dimension {
 
 /** Traffic only: NODATA/SKIPDATA records are evidence of coverage, never traffic (rule 7). */
 export const TRAFFIC = sql`${ident('log_status')} = ${raw("'OK'")}`;
+
+/** A dimension's known top values, as a dimension of their rank (`rankDimension`). */
+export interface Ranked {
+  /** keys: the value's 1-based rank among the known values; NULL for every other value */
+  readonly dimension: Dimension;
+  /** the value shown for a rank (NULL for NULL) */
+  shown(rank: SqlNode): SqlNode;
+}
+
+/**
+ * A dimension of one numeric key (a port, a dictionary id), not derived, whose top values a caller
+ * already knows (`topTalkers` with `keys`, biggest first), as the rank of each flow's value among
+ * them. Grouping by the rank instead of the value keeps a few groups per bucket or path where the
+ * values are thousands (ephemeral ports). A NULL value ranks where NULL is among the known ones.
+ */
+export function rankDimension(d: Dimension, top: readonly (number | null)[]): Ranked {
+  const key = d.keys[0];
+  if (d.keys.length !== 1 || key === undefined || d.derive !== undefined) {
+    throw new Error(`known values need a dimension of one key that is not derived, not '${d.name}'`);
+  }
+  const bad = top.find((v) => v !== null && !(Number.isInteger(v) && v >= 0 && v < 2 ** 32));
+  if (bad !== undefined) throw new Error(`known values are unsigned 32-bit keys, not ${bad}`);
+  // no value known (no flow matched): every flow ranks NULL, by a key that still reads the
+  // column (a constant key would make GROUP BY ALL one ungrouped row, even over no flows)
+  const list =
+    top.length === 0
+      ? raw('CAST([] AS UINTEGER[])')
+      : sql`[${join(top.map((v) => (v === null ? raw('NULL') : value(v, 'u32'))))}]`;
+  return {
+    dimension: {
+      name: `${d.name}_rank`,
+      keys: [fn('list_position', list, key)],
+      display: (k) => k(0),
+    },
+    shown: (rank) => d.display(() => sql`${list}[${rank}]`),
+  };
+}
 
 /** The name of key `j` of dimension `i` in a relation from `groupFlows`. */
 export const keyName = (i: number, j: number): string => `k${i}_${j}`;

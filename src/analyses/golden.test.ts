@@ -121,6 +121,16 @@ const CASES: Readonly<Record<string, Case>> = {
     node: topTalkers({ dimensions: ['dstport'], by: 'flows', range: DAY, limit: 8, keys: true }),
     columns: ['dstport', 'k0_0', 'flows', 'share', 'other', 'rank'],
   },
+  'sankey-vpc-id-dstport-known': {
+    node: sankey({
+      dimensions: ['vpc_id', 'dstport'],
+      by: 'flows',
+      range: DAY,
+      limit: 2,
+      known: [undefined, [443, null]],
+    }),
+    columns: ['vpc_id', 'vpc_id_other', 'dstport', 'dstport_other', 'flows'],
+  },
   'sankey-src-dstport': {
     node: sankey({ dimensions: ['src', 'dstport'], by: 'bytes', limit: 10 }),
     columns: ['src', 'src_other', 'dstport', 'dstport_other', 'bytes'],

@@ -4,7 +4,14 @@
 
 import { UserError } from '../errors.js';
 import { and, ident, join, type SqlNode, sql, value } from '../sql/index.js';
-import { type Dimension, type DimensionRef, keyName, TRAFFIC, toDimension } from './dimensions.js';
+import {
+  type Dimension,
+  type DimensionRef,
+  keyName,
+  rankDimension,
+  TRAFFIC,
+  toDimension,
+} from './dimensions.js';
 import { groupAdditive } from './group-additive.js';
 import { type TimeRange, timePredicate } from './time-range.js';
 import { type Metric, metricSql } from './top-talkers.js';
@@ -16,6 +23,12 @@ export interface SankeyQuery {
   readonly range?: TimeRange;
   /** values kept per dimension; the rest of each is `other` */
   readonly limit: number;
+  /**
+   * Per dimension, its top `limit` values when the caller already knows them (`topTalkers` with
+   * `keys`, biggest first; see `rankDimension`): flows are then grouped by the value's rank, not
+   * the value. Paths through destination ports grouped millions of (path, ephemeral port) groups.
+   */
+  readonly known?: readonly (readonly (number | null)[] | undefined)[];
 }
 
 function checked(refs: readonly DimensionRef[]): readonly Dimension[] {
@@ -57,20 +70,34 @@ export function sankey(q: SankeyQuery): SqlNode {
   const m = ident(q.by);
   const limit = value(q.limit, 'i64');
   const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
-  const kept = dims.flatMap((d, i) => [
+  const ranked = dims.map((d, i) => {
+    const top = q.known?.[i];
+    if (top !== undefined && top.length > q.limit)
+      throw new Error(`${top.length} known values of '${d.name}' for a limit of ${q.limit}`);
+    return top === undefined ? undefined : rankDimension(d, top);
+  });
+  const grouped = dims.map((d, i) => ranked[i]?.dimension ?? d);
+  const kept = grouped.flatMap((d, i) => [
     sql`${ident(`t${i}`, 'hit')} AS ${ident(`h${i}`)}`,
     ...d.keys.map((_, j) => ident(`t${i}`, keyName(i, j))),
   ]);
-  const shown = dims.flatMap((d, i) => [
-    sql`${d.display((j) => ident('p', keyName(i, j)))} AS ${ident(d.name)}`,
-    sql`p.${ident(`h${i}`)} IS NULL AS ${ident(`${d.name}_other`)}`,
-  ]);
-  const order = dims.flatMap((d, i) => d.keys.map((_, j) => sql`p.${ident(keyName(i, j))}`));
-  return sql`WITH ${groupAdditive('g', dims, where, [{ name: q.by, expr: metricSql(q.by) }])},
-${join(
-  dims.map((d, i) => topValues(d, i, m, limit)),
-  ',\n',
-)},
-p AS (SELECT ${join(kept)}, sum(g.${m}) AS ${m} FROM g ${join(dims.map(joinTop), ' ')} GROUP BY ALL)
+  const shown = dims.flatMap((d, i) => {
+    const key = (j: number) => ident('p', keyName(i, j));
+    const r = ranked[i];
+    return [
+      sql`${r === undefined ? d.display(key) : r.shown(key(0))} AS ${ident(d.name)}`,
+      sql`p.${ident(`h${i}`)} IS NULL AS ${ident(`${d.name}_other`)}`,
+    ];
+  });
+  const order = grouped.flatMap((d, i) => d.keys.map((_, j) => sql`p.${ident(keyName(i, j))}`));
+  // a ranked dimension's kept values are its ranks: every one but NULL (the values not known)
+  const tops = grouped.map((d, i) =>
+    ranked[i] === undefined
+      ? topValues(d, i, m, limit)
+      : sql`${ident(`t${i}`)} AS (SELECT DISTINCT ${ident(keyName(i, 0))}, true AS hit FROM g WHERE ${ident(keyName(i, 0))} IS NOT NULL)`,
+  );
+  return sql`WITH ${groupAdditive('g', grouped, where, [{ name: q.by, expr: metricSql(q.by) }])},
+${join(tops, ',\n')},
+p AS (SELECT ${join(kept)}, sum(g.${m}) AS ${m} FROM g ${join(grouped.map(joinTop), ' ')} GROUP BY ALL)
 SELECT ${join(shown)}, p.${m} FROM p ORDER BY p.${m} DESC NULLS LAST, ${join(order)}`;
 }

@@ -3,8 +3,15 @@
 // bucket's series add up to its total (Akvorado's habit, as in top-talkers.ts).
 
 import { UserError } from '../errors.js';
-import { and, fn, ident, join, raw, type SqlNode, sql, value } from '../sql/index.js';
-import { type Dimension, type DimensionRef, keyName, TRAFFIC, toDimension } from './dimensions.js';
+import { and, fn, ident, join, type SqlNode, sql, value } from '../sql/index.js';
+import {
+  type Dimension,
+  type DimensionRef,
+  keyName,
+  rankDimension,
+  TRAFFIC,
+  toDimension,
+} from './dimensions.js';
 import { groupAdditive } from './group-additive.js';
 import { type TimeRange, timePredicate } from './time-range.js';
 import { type Metric, metricSql } from './top-talkers.js';
@@ -68,25 +75,11 @@ SELECT bucket, ${shown} AS series, r IS NULL AS other, ${m} FROM s ORDER BY buck
 
 /** The series of `top` (ranked as given): one pass grouping flows by bucket and rank. */
 function knownSeries(q: TimeSeriesQuery, dim: Dimension, top: readonly (number | null)[]): SqlNode {
-  const key = dim.keys[0];
-  if (dim.keys.length !== 1 || key === undefined || dim.derive !== undefined) {
-    throw new Error(`known series need a dimension of one key that is not derived, not '${dim.name}'`);
-  }
   if (top.length > q.limit) throw new Error(`${top.length} known series for a limit of ${q.limit}`);
-  const bad = top.find((v) => v !== null && !(Number.isInteger(v) && v >= 0 && v < 2 ** 32));
-  if (bad !== undefined) throw new Error(`known series are unsigned 32-bit keys, not ${bad}`);
+  const ranked = rankDimension(dim, top);
   const m = ident(q.by);
   const where = and(TRAFFIC, ...timePredicate(q.range), ...(q.where === undefined ? [] : [q.where]));
-  // an empty list has no element type; no series known means every flow is `other`
-  const list = sql`[${join(top.length === 0 ? [raw('NULL')] : top.map((v) => (v === null ? raw('NULL') : value(v, 'u32'))))}]`;
-  // list_position matches NULL with NULL: flows without the value (ICMP's ports) rank where NULL does
-  const rank: Dimension = {
-    name: 'series_rank',
-    keys: [top.length === 0 ? raw('CAST(NULL AS INTEGER)') : fn('list_position', list, key)],
-    display: (k) => k(0),
-  };
   const r = ident(keyName(1, 0));
-  const shown = dim.display(() => sql`${list}[${r}]`);
-  return sql`WITH ${groupAdditive('g', [bucketDimension(q.step), rank], where, [{ name: q.by, expr: metricSql(q.by) }])}
-SELECT ${ident(keyName(0, 0))} AS bucket, ${shown} AS series, ${r} IS NULL AS other, ${m} FROM g ORDER BY bucket, ${r} NULLS LAST`;
+  return sql`WITH ${groupAdditive('g', [bucketDimension(q.step), ranked.dimension], where, [{ name: q.by, expr: metricSql(q.by) }])}
+SELECT ${ident(keyName(0, 0))} AS bucket, ${ranked.shown(r)} AS series, ${r} IS NULL AS other, ${m} FROM g ORDER BY bucket, ${r} NULLS LAST`;
 }

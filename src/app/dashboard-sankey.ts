@@ -4,6 +4,7 @@
 import { sankey as sankeyQuery } from '../analyses/index.js';
 import type { Row } from '../engine/index.js';
 import { base, type ViewContext } from './dashboard-context.js';
+import { findTop, manyValues } from './dashboard-known.js';
 import { label, OTHER_LABEL } from './dashboard-labels.js';
 import type { Sankey, SankeyNode, SankeyRequest } from './dashboard-types.js';
 
@@ -36,11 +37,11 @@ export function sankeyGraph(rows: readonly Row[], dimensions: readonly string[],
 
 export async function sankey(ctx: ViewContext, req: SankeyRequest): Promise<Sankey> {
   const range = ctx.range(req.range);
-  const node = sankeyQuery({
-    ...base(req.by, range, ctx.where(req.filter)),
-    dimensions: req.dimensions.map(ctx.dimension),
-    limit: req.limit,
-  });
+  const b = base(req.by, range, ctx.where(req.filter));
+  const dimensions = req.dimensions.map(ctx.dimension);
+  const known: ((number | null)[] | undefined)[] = [];
+  for (const d of dimensions) known.push(manyValues(d) ? await findTop(ctx.run, b, d, req.limit) : undefined);
+  const node = sankeyQuery({ ...b, dimensions, limit: req.limit, known });
   const graph = sankeyGraph((await ctx.run(node)).rows, req.dimensions, req.by);
   return { range, dimensions: req.dimensions, by: req.by, ...graph };
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { timeSeries, topTalkers } from '../analyses/index.js';
+import { sankey, timeSeries, topTalkers } from '../analyses/index.js';
 import type { Truth } from '../demo/index.js';
 import { DuckdbEngine } from '../engine/index.js';
 import { segmentExpr } from '../policy/index.js';
@@ -89,6 +89,42 @@ describe('the dashboard with a policy', () => {
       }
     },
   );
+
+  it('draws a sankey through ports (their values found first) as the sankey alone finds it', async () => {
+    const dims = ['src_segment', 'dstport', 'service'];
+    const s = await d.sankey({ range, dimensions: dims, by: 'bytes', limit: 6 });
+    const engine = await DuckdbEngine.open({ path: inject('demoDb'), readOnly: true });
+    try {
+      const { since, until } = s.range;
+      const segment = {
+        name: 'src_segment',
+        keys: [segmentExpr(loadPolicy(POLICY), 'src')],
+        display: (k: (i: number) => never) => k(0),
+      };
+      const want = await engine.query(
+        sankey({
+          dimensions: [segment, 'dstport', 'service'],
+          by: 'bytes',
+          limit: 6,
+          range: { since, until },
+        }),
+      );
+      const links = new Map<string, number>();
+      for (const r of want.rows) {
+        const [a, b] = ['dstport', 'service'].map((n) =>
+          r[`${n}_other`] === true ? 'Other' : label(n, r[n]),
+        );
+        links.set(`1:${a}->2:${b}`, (links.get(`1:${a}->2:${b}`) ?? 0) + Number(r.bytes));
+      }
+      const got = new Map(
+        s.links.filter((l) => l.source.startsWith('1:')).map((l) => [`${l.source}->${l.target}`, l.value]),
+      );
+      expect(got.size).toBeGreaterThan(6);
+      expect(got).toEqual(links);
+    } finally {
+      await engine.close();
+    }
+  });
 
   it('colours the matrix by the check: the planted east-west pair is a violation, scanner RDP a blocked attempt, the deciding rule first', async () => {
     const m = await d.matrix({ range, by: 'bytes', level: 'segment' });
