@@ -142,6 +142,25 @@ async function main(): Promise<void> {
         `${m <= BUDGET_MS ? 'PASS' : 'SLOW'}  ${name.padEnd(38)} ${m.toFixed(0).padStart(6)} ms  (runs ${t.ms.map((x) => x.toFixed(0)).join(', ')}; ${(t.bytes / 1024).toFixed(0)} KiB)`,
       );
     }
+    if (dashboard.meta().policy !== null) {
+      // a range the dashboard has not checked yet (the middle 12 h of the store) runs the check
+      // again when its findings are asked for: reported, like the first, apart from the views
+      const { first, last } = dashboard.meta();
+      if (first !== null && last !== null) {
+        const mid = Math.floor((first + last) / 2 / 3600) * 3600;
+        const path = `/api/findings?since=${mid - 6 * 3600 + 60}&until=${mid + 6 * 3600 + 60}`;
+        const t = performance.now();
+        const res = await fetch(`${server.url}${path.slice(1)}`);
+        if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+        const ms = Math.round(performance.now() - t);
+        const name = 'findings, another 12 h (the check)';
+        results.push({ name, path, medianMs: ms, runsMs: [ms], bytes: 0 });
+        log(
+          `----  ${name.padEnd(38)} ${String(ms).padStart(6)} ms  (a range not checked yet: the check runs again)`,
+        );
+      }
+    }
   } finally {
     await server.close();
     await dashboard.close();
@@ -156,7 +175,7 @@ async function main(): Promise<void> {
     results,
   };
   await writeFile(join(CACHE, 'serve-last-run.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const slow = results.filter((r) => r.medianMs > BUDGET_MS && !r.name.startsWith('findings, first'));
+  const slow = results.filter((r) => r.medianMs > BUDGET_MS && !r.name.startsWith('findings, '));
   log(
     slow.length === 0 ? `every view answered within ${BUDGET_MS} ms` : `${slow.length} over ${BUDGET_MS} ms`,
   );
