@@ -399,7 +399,13 @@ export function edgesWhere(range: CheckRange, h: HourSpan): SqlNode {
     parts.push(timeWhere({ since: range.since, until: h.from * 3600 }));
   if (h.to !== undefined && range.until !== undefined && h.to * 3600 < range.until)
     parts.push(timeWhere({ since: h.to * 3600, until: range.until }));
-  for (const [a, b] of h.missing) parts.push(timeWhere({ since: a * 3600, until: (b + 1) * 3600 }));
+  // only the whole hours' missing ones: an hour outside them (the expiry hour of an exception
+  // that is also the range's partial first hour) is read above, from the range's edge, and
+  // reading it whole counted its flows before the range, and those after the edge twice
+  for (const [a, b] of h.missing) {
+    const [from, to] = [Math.max(a, h.from ?? a), Math.min(b, h.to === undefined ? b : h.to - 1)];
+    if (from <= to) parts.push(timeWhere({ since: from * 3600, until: (to + 1) * 3600 }));
+  }
   return parts.length === 0 ? raw('FALSE') : sql`(${join(parts, ' OR ')})`;
 }
 
