@@ -10,6 +10,7 @@ import { bucketsOf } from './dashboard-range.js';
 import type { Overview, OverviewRequest, TopRow, TopTable, Totals } from './dashboard-types.js';
 
 const TOP_ROWS = 10;
+
 function seriesOf(
   r: QueryResult,
   dimension: string,
@@ -67,9 +68,10 @@ export async function overview(ctx: ViewContext, req: OverviewRequest): Promise<
   const top: TopTable[] = [];
   let known: (number | null)[] | undefined;
   for (const d of req.top) {
-    const same = ranks && req.limit <= TOP_ROWS && toDimension(ctx.dimension(d)).name === dim.name;
+    const table = toDimension(ctx.dimension(d));
+    const same = ranks && req.limit <= TOP_ROWS && table.name === dim.name;
     const r = await ctx.run(
-      topTalkers({ ...b, dimensions: [ctx.dimension(d)], limit: TOP_ROWS, ...(same ? { keys: true } : {}) }),
+      topTalkers({ ...b, dimensions: [table], limit: TOP_ROWS, ...(same ? { keys: true } : {}) }),
     );
     if (same) known = topKeys(r, req.limit);
     top.push(topTable(r, d, req.by));
