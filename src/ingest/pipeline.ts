@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
 import { createBatchPool } from '../flow/index.js';
-import type { ParseStats } from './parse/index.js';
+import { nativeTextLinesProblem, type ParseStats } from './parse/index.js';
 import { createParsePool, type ParsePool } from './parse-pool.js';
 import { assertFlowLog, type Prepared, prepare, readHere, readStdin } from './read-input.js';
 import { expandInputs, type InputFile } from './sources/file.js';
@@ -49,7 +49,13 @@ function emptyReport(): IngestReport {
     startAfterEnd: 0,
     failed: [],
     transactions: 0,
+    parser: parserInUse(),
   };
+}
+
+function parserInUse(): IngestReport['parser'] {
+  const why = nativeTextLinesProblem();
+  return why === undefined ? { native: true } : { native: false, why };
 }
 
 function addStats(r: IngestReport, s: ParseStats, maxSamples: number): void {

@@ -68,4 +68,6 @@ export interface IngestReport {
   memoryLimit?: string;
   /** transactions committed: groups of whole files */
   transactions: number;
+  /** which text parser read the lines: the native fast path, or JavaScript and why (native.ts) */
+  parser: { native: true } | { native: false; why: string };
 }

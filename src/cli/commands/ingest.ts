@@ -126,6 +126,7 @@ export function jsonSummary(r: IngestReport): Record<string, unknown> {
     })),
     ...(r.memoryLimit === undefined ? {} : { memoryLimit: r.memoryLimit }),
     transactions: r.transactions,
+    parser: r.parser.native ? 'native' : 'javascript',
   };
 }
 
@@ -158,6 +159,8 @@ function textSummary(r: IngestReport, db: string, seconds: number): string {
       );
     }
   }
+  if (!r.parser.native && r.flows > 0)
+    out.push(`note: lines were parsed in JavaScript, not by the native parser (${r.parser.why})`);
   if (r.startAfterEnd > 0)
     out.push(
       `warning: ${count(r.startAfterEnd)} flows start after they end; kept as they are (clock skew at the source)`,

@@ -12,7 +12,8 @@ import {
   STORAGE_COLUMNS,
   storageColumnsOf,
 } from '../../flow/index.js';
-import { createDictionary, type Dictionary } from './dictionary.js';
+import { createDictionary, type Dictionary, nativeDictionary } from './dictionary.js';
+import { createNativeState, type NativeState, type NativeTextLines } from './native.js';
 import type { ParseStats } from './stats.js';
 
 /** Views of one storage column of the current batch; only the view matching its type is used. */
@@ -43,6 +44,15 @@ export interface BatchWriter {
   rollback(slots: readonly Slot[]): void;
   /** hands over the partial batch, if it has rows */
   flush(): void;
+  /** the native text path's addon and state, when it is on (native.ts) */
+  readonly native: { readonly m: NativeTextLines; readonly state: NativeState } | undefined;
+  /**
+   * The native text path: writes the whole lines of `buf[s..e)` through the addon's layout
+   * `layout`, committing each row by the rules of `commit`. Returns the addon's status (0 all
+   * read, 1 stopped at a line for the JavaScript path, 2 the batch filled and was handed over);
+   * out[0] is where it stopped, out[1] the lines it passed, out[2] the rows it wrote.
+   */
+  bulk(layout: number, buf: Uint8Array, s: number, e: number, out: Float64Array): number;
 }
 
 // Writing i64 and u128 through 32-bit views assumes the platform's byte order is little endian.
@@ -85,6 +95,7 @@ export function createBatchWriter(
   stats: ParseStats,
   onBatch: (b: FlowBatch) => void,
   allocate: (capacity: number) => FlowBatch = createBatch,
+  addon?: NativeTextLines,
 ): BatchWriter {
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`batch size must be a positive integer, got ${size}`);
@@ -109,10 +120,24 @@ export function createBatchWriter(
   let stale = true;
   let generation = 0;
   let dictionary: Dictionary = createDictionary(batch.strings);
+  const native = addon === undefined ? undefined : { m: addon, state: createNativeState(addon) };
   const fresh = (): void => {
     batch = allocate(size);
-    dictionary = createDictionary(batch.strings);
     for (const [name, s] of slots) bindSlot(s, batch, name);
+    if (native === undefined) dictionary = createDictionary(batch.strings);
+    else {
+      // one dictionary for both paths: the addon keeps the ASCII strings, ids are positions in `strings`
+      const b = batch;
+      native.m.bind(
+        native.state,
+        STORAGE_COLUMNS.map((c) => b.data[c.name] as ArrayBufferView),
+        STORAGE_COLUMNS.map((c) => b.valid[c.name] as Uint8Array),
+        b.kind,
+        b.strings,
+        size,
+      );
+      dictionary = nativeDictionary(native.m, native.state, b.strings);
+    }
     stale = false;
     generation++;
   };
@@ -163,6 +188,22 @@ export function createBatchWriter(
       if (stale || batch.length === 0) return;
       onBatch(batch);
       stale = true;
+    },
+    native,
+    bulk(layout, buf, s, e, out) {
+      if (native === undefined) throw new Error('bulk() needs the native text path');
+      if (stale) fresh();
+      const row = batch.length;
+      const status = native.m.parse(native.state, layout, buf, s, e, row, size - row, out);
+      const rows = out[2] as number;
+      batch.length = row + rows;
+      stats.flows += rows;
+      stats.startAfterEnd += out[3] as number;
+      if (batch.length === size) {
+        onBatch(batch);
+        stale = true;
+      }
+      return status;
     },
   };
 }

@@ -2,6 +2,7 @@
 // ASCII tokens (nearly all: ids, names, regions) are found in an open-addressing table over
 // their bytes, so a repeated token costs a hash and a byte compare, never a decoded string.
 
+import type { NativeState, NativeTextLines } from './native.js';
 import { asciiString, decodeText } from './scan.js';
 
 export interface Dictionary {
@@ -96,4 +97,27 @@ export function createDictionary(strings: string[]): Dictionary {
     },
     is: (id, buf, s, e) => id < strings.length && same(id, buf, s, e - s),
   };
+}
+
+/**
+ * The dictionary of a batch the native text path also writes: the addon keeps the ASCII strings
+ * (both paths must give one string one id), and non-ASCII strings, which the addon hands back,
+ * are decoded here. Ids are positions in `strings` either way.
+ */
+export function nativeDictionary(m: NativeTextLines, state: NativeState, strings: string[]): Dictionary {
+  const nonAscii = new Map<string, number>();
+  const id = (buf: Uint8Array, s: number, e: number): number => {
+    let high = 0;
+    for (let i = s; i < e; i++) high |= buf[i] as number;
+    if (high <= 127) return m.dictId(state, buf, s, e);
+    const text = decodeText(buf, s, e);
+    let known = nonAscii.get(text);
+    if (known === undefined) {
+      known = strings.length;
+      strings.push(text);
+      nonAscii.set(text, known);
+    }
+    return known;
+  };
+  return { id, is: (want, buf, s, e) => id(buf, s, e) === want };
 }

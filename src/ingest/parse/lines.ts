@@ -8,6 +8,12 @@ export const MAX_LINE_BYTES = 1 << 20;
 export interface LineSink {
   line(buf: Uint8Array, s: number, e: number, lineNo: number): void;
   tooLong(buf: Uint8Array, s: number, e: number, lineNo: number): void;
+  /**
+   * Optional: takes as many whole lines of `buf[s..e)` (e just after a `\n`) as it can in one
+   * call; returns where it stopped and how many lines it passed. The line at `pos`, if any, then
+   * goes to `line` as usual.
+   */
+  bulk?(buf: Uint8Array, s: number, e: number): { pos: number; lines: number };
 }
 
 export interface LineSplitter {
@@ -47,7 +53,15 @@ export function createLineSplitter(sink: LineSink, firstLine = 1): LineSplitter 
   return {
     push(chunk) {
       let s = 0;
-      for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, s)) {
+      const whole = sink.bulk === undefined ? -1 : chunk.lastIndexOf(10) + 1; // the end of the chunk's whole lines
+      for (;;) {
+        if (s < whole && carried === 0 && !overflow) {
+          const r = (sink as Required<LineSink>).bulk(chunk, s, whole);
+          s = r.pos;
+          lineNo += r.lines;
+        }
+        const nl = chunk.indexOf(10, s);
+        if (nl < 0) break;
         if (carried > 0 || overflow) {
           keep(chunk, s, nl);
           finish(carry, 0, carried);

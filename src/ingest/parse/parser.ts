@@ -7,6 +7,7 @@ import { createBatchWriter } from './batch-writer.js';
 import { createJsonSplitter } from './json.js';
 import type { Layout } from './layout.js';
 import { createLineSplitter } from './lines.js';
+import { nativeTextLines } from './native.js';
 import { createStructured } from './record-sink.js';
 import { createStats, type ParseStats } from './stats.js';
 import { createTextLines } from './text.js';
@@ -23,6 +24,8 @@ export interface ParserOptions {
   allocate?: (capacity: number) => FlowBatch;
   /** rejections kept as samples (default 10) */
   maxSamples?: number;
+  /** read text lines with the native addon when it is built (default true; see native.ts) */
+  native?: boolean;
 }
 
 export interface Parser {
@@ -37,7 +40,13 @@ const BOM = [0xef, 0xbb, 0xbf];
 
 export function createParser(opts: ParserOptions, onBatch: (b: FlowBatch) => void): Parser {
   const rec = createStats(opts.source, opts.maxSamples);
-  const w = createBatchWriter(opts.batchSize ?? 32768, rec.stats, onBatch, opts.allocate);
+  const w = createBatchWriter(
+    opts.batchSize ?? 32768,
+    rec.stats,
+    onBatch,
+    opts.allocate,
+    opts.native === false ? undefined : nativeTextLines(),
+  );
   const text = createTextLines(w, rec, opts.format);
   let stream: { push(chunk: Uint8Array): void; end(): void } | undefined;
   let offset = 0; // bytes seen while sniffing, to skip a UTF-8 byte-order mark
@@ -54,7 +63,11 @@ export function createParser(opts: ParserOptions, onBatch: (b: FlowBatch) => voi
         stream = createJsonSplitter(createJsonRecords(text, createStructured(w, rec), rec), line);
       } else {
         stream = createLineSplitter(
-          { line: (b, s, e, n) => text.line(b, s, e, n, true), tooLong: text.tooLong },
+          {
+            line: (b, s, e, n) => text.line(b, s, e, n, true),
+            tooLong: text.tooLong,
+            ...(w.native === undefined ? {} : { bulk: text.bulk }),
+          },
           line,
         );
       }

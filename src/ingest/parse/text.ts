@@ -7,6 +7,7 @@ import { columnByAws } from '../../flow/index.js';
 import type { BatchWriter, Slot } from './batch-writer.js';
 import { compileField, type FieldHandler } from './fields.js';
 import { DEFAULT_TGW_LAYOUT, DEFAULT_VPC_LAYOUT, type Layout, layoutOf } from './layout.js';
+import { addNativeLayout } from './native.js';
 import { asciiString, decodeText } from './scan.js';
 import type { RejectReason, StatsRecorder } from './stats.js';
 
@@ -15,6 +16,11 @@ export interface TextLines {
   line(buf: Uint8Array, s: number, e: number, lineNo: number, headers: boolean): void;
   /** a line over the length limit: only its first bytes were kept */
   tooLong(buf: Uint8Array, s: number, e: number, lineNo: number): void;
+  /**
+   * Whole lines `buf[s..e)` (e just after a `\n`) through the native path, as far as it can go:
+   * returns where it stopped (the start of a line `line` must read, or e) and the lines passed.
+   */
+  bulk(buf: Uint8Array, s: number, e: number): { pos: number; lines: number };
 }
 
 interface Compiled {
@@ -25,6 +31,8 @@ interface Compiled {
   readonly unknown: readonly (readonly [number, string])[];
   readonly touched: readonly Slot[];
   readonly kind: number;
+  /** the native path's id of this layout; -1 when it has unknown fields or the path is off */
+  readonly native: number;
 }
 
 const UNKNOWN: FieldHandler = () => true;
@@ -47,12 +55,23 @@ function compile(layout: Layout, w: BatchWriter): Compiled {
     handlers.push(c.handle);
     touched.push(...c.slots);
   });
+  const kind = layout.kind === 'tgw' ? 1 : 0;
+  const n = w.native;
   return {
     handlers,
     names: layout.fields.map((f) => f.name),
     unknown,
     touched,
-    kind: layout.kind === 'tgw' ? 1 : 0,
+    kind,
+    native:
+      n === undefined
+        ? -1
+        : addNativeLayout(
+            n.m,
+            n.state,
+            layout.fields.map((f) => f.column),
+            kind,
+          ),
   };
 }
 
@@ -70,7 +89,12 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
   const compiled = (l: Layout): Compiled => {
     let c = cache.get(l.text);
     if (c === undefined) {
-      if (cache.size >= MAX_LAYOUTS) cache.clear(); // only hostile input has this many headers
+      if (cache.size >= MAX_LAYOUTS) {
+        // only hostile input has this many headers
+        cache.clear();
+        if (w.native !== undefined) w.native.m.clearLayouts(w.native.state);
+        if (current !== undefined && current !== 'bad') current = { ...current, native: -1 };
+      }
       c = compile(l, w);
       cache.set(l.text, c);
     }
@@ -185,7 +209,22 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
     return typeof layout === 'string' ? 'bad' : layout;
   };
 
+  const out = new Float64Array(4);
+  const none = { pos: 0, lines: 0 };
   return {
+    bulk(buf, s, e) {
+      const c = current;
+      if (c === undefined || c === 'bad' || c.native < 0) return { ...none, pos: s };
+      let pos = s;
+      let lines = 0;
+      for (;;) {
+        const status = w.bulk(c.native, buf, pos, e, out);
+        pos = out[0] as number;
+        lines += out[1] as number;
+        rec.stats.lines += out[2] as number;
+        if (status !== 2 || pos >= e) return { pos, lines };
+      }
+    },
     line(buf, s, e, lineNo, headers) {
       while (s < e && isSpace(buf[s] as number)) s++;
       if (s === e) return;
