@@ -101,14 +101,24 @@ function setBit(a: Uint8Array, i: number, on: boolean): void {
 
 let registered = 0;
 
+/** Rows staged for one INSERT, and the scalar function that reads them. */
+interface Stage {
+  readonly staged: Staged[];
+  /** unknown fields by staged row */
+  readonly extra: Map<number, string>;
+  length: number;
+  readonly fn: string;
+}
+
 export class ScanAppender {
-  private readonly staged: Staged[];
-  private readonly extra = new Map<number, string>();
-  private length = 0;
-  /** appends waiting for a flush, in order: each runs after the one before it */
+  private readonly stages: Stage[];
+  /** the stage rows go to now */
+  private cur = 0;
+  /** appends waiting for a stage, in order: each runs after the one before it */
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
-  private readonly fn: string;
+  /** the INSERT of a full stage, while rows fill the next one */
+  private inflight: Promise<void> | undefined;
   private readonly allValid: Uint8Array;
   /** validity realigned to bit 0 when a slice does not start on a byte */
   private readonly shifted: Uint8Array;
@@ -120,23 +130,37 @@ export class ScanAppender {
     private readonly capacity: number,
     types: readonly duckdb.LogicalType[],
     private readonly table: string,
+    stages: number,
   ) {
     const vector = duckdb.vector_size();
     this.allValid = new Uint8Array(vector / 8).fill(255);
     this.shifted = new Uint8Array(vector / 8 + 1);
-    this.staged = fillsFor(columnNames).map((fill) => {
-      const width = widthOf(fill);
-      const alwaysValid = fill.kind === 'pkt' || fill.kind === 'kind' || fill.kind === 'file';
-      return {
-        fill,
-        width,
-        data: new Uint8Array(capacity * width),
-        valid: alwaysValid ? undefined : new Uint8Array(Math.ceil(capacity / 8) + 1),
-      };
-    });
-    this.fn = `fs_stage_${table}_${registered++}`;
+    const fills = fillsFor(columnNames);
+    this.stages = Array.from({ length: stages }, () => this.newStage(fills, columnNames, types));
+  }
+
+  private newStage(
+    fills: readonly Fill[],
+    columnNames: readonly string[],
+    types: readonly duckdb.LogicalType[],
+  ): Stage {
+    const stage: Stage = {
+      staged: fills.map((fill) => {
+        const width = widthOf(fill);
+        const alwaysValid = fill.kind === 'pkt' || fill.kind === 'kind' || fill.kind === 'file';
+        return {
+          fill,
+          width,
+          data: new Uint8Array(this.capacity * width),
+          valid: alwaysValid ? undefined : new Uint8Array(Math.ceil(this.capacity / 8) + 1),
+        };
+      }),
+      extra: new Map(),
+      length: 0,
+      fn: `fs_stage_${this.table}_${registered++}`,
+    };
     const f = new DuckDBScalarFunction();
-    duckdb.scalar_function_set_name(f.scalar_function, this.fn);
+    duckdb.scalar_function_set_name(f.scalar_function, stage.fn);
     duckdb.scalar_function_add_parameter(f.scalar_function, duckdb.create_logical_type(duckdb.Type.BIGINT));
     duckdb.scalar_function_set_return_type(
       f.scalar_function,
@@ -146,34 +170,33 @@ export class ScanAppender {
     // volatile function is called once per column); it is a pure function of i during the INSERT
     duckdb.scalar_function_set_function(f.scalar_function, (info, input, output) => {
       try {
-        this.scan(input, output);
+        this.scan(stage, input, output);
       } catch (e) {
         duckdb.scalar_function_set_error(info, String((e as Error)?.message ?? e));
       }
     });
-    conn.registerScalarFunction(f);
+    this.conn.registerScalarFunction(f);
+    return stage;
   }
 
   /**
    * A stage for one table on this connection. `capacity` rows are staged before an INSERT:
-   * a multiple of DuckDB's row group (122,880 rows) keeps the row groups whole.
+   * a multiple of DuckDB's row group (122,880 rows) keeps the row groups whole. With two
+   * `stages`, rows fill one while the other's INSERT runs (the parse workers are not held back
+   * by it), at twice the memory.
    */
   static async open(
     conn: DuckDBConnection,
     table: string,
     columnNames: readonly string[],
     capacity: number,
+    stages: 1 | 2 = 1,
   ): Promise<ScanAppender> {
     const probe = await conn.run(
       `SELECT ${columnNames.map((n) => `"${n}"`).join(', ')} FROM "${table}" LIMIT 0`,
     );
     const types = probe.columnTypes().map((t) => t.toLogicalType().logical_type);
-    return new ScanAppender(conn, columnNames, capacity, types, table);
-  }
-
-  /** rows staged and not yet inserted */
-  get staging(): number {
-    return this.length;
+    return new ScanAppender(conn, columnNames, capacity, types, table, stages);
   }
 
   /**
@@ -182,8 +205,9 @@ export class ScanAppender {
    * settles. Appends run in call order.
    */
   append(batch: FlowBatch, fileId: number, from: number, to: number): Promise<void> | undefined {
-    if (this.waiting === 0 && this.length + (to - from) < this.capacity) {
-      this.stage(batch, fileId, from, to - from);
+    const st = this.stages[this.cur] as Stage;
+    if (this.waiting === 0 && st.length + (to - from) < this.capacity) {
+      this.stage(st, batch, fileId, from, to - from);
       return undefined;
     }
     this.waiting++;
@@ -198,41 +222,62 @@ export class ScanAppender {
   private async appendAll(batch: FlowBatch, fileId: number, from: number, to: number): Promise<void> {
     let at = from;
     while (at < to) {
-      const n = Math.min(to - at, this.capacity - this.length);
-      this.stage(batch, fileId, at, n);
+      const st = this.stages[this.cur] as Stage;
+      const n = Math.min(to - at, this.capacity - st.length);
+      this.stage(st, batch, fileId, at, n);
       at += n;
-      if (this.length === this.capacity) await this.insert();
+      if (st.length === this.capacity) await this.rotate();
     }
   }
 
-  /** Inserts what is staged (after the appends before it). */
+  /** The current stage is full: its INSERT starts once the last one ended, and rows go to the next stage. */
+  private async rotate(): Promise<void> {
+    const st = this.stages[this.cur] as Stage;
+    const before = this.inflight;
+    this.inflight = undefined;
+    await before; // an earlier INSERT's failure fails this append
+    const run = this.insert(st);
+    if (this.stages.length === 1) return run;
+    run.catch(() => {}); // seen by the next rotate(), flush() or discard()
+    this.inflight = run;
+    this.cur = (this.cur + 1) % this.stages.length;
+  }
+
+  /** Inserts what is staged (after the appends and the INSERT before it). */
   async flush(): Promise<void> {
     await this.tail;
-    if (this.length > 0) await this.insert();
+    const before = this.inflight;
+    this.inflight = undefined;
+    await before;
+    const st = this.stages[this.cur] as Stage;
+    if (st.length > 0) await this.insert(st);
   }
 
   /** Forgets what is staged; appends still queued stage nothing. */
   async discard(): Promise<void> {
     await this.tail;
-    this.length = 0;
-    this.extra.clear();
-  }
-
-  private async insert(): Promise<void> {
-    const n = this.length;
-    try {
-      await this.conn.run(
-        `INSERT INTO "${this.table}" SELECT unnest(${this.fn}(i)) FROM range(${n}) AS r(i)`,
-      );
-    } finally {
-      this.length = 0;
-      this.extra.clear();
+    const before = this.inflight;
+    this.inflight = undefined;
+    await before?.catch(() => {});
+    for (const st of this.stages) {
+      st.length = 0;
+      st.extra.clear();
     }
   }
 
-  private stage(batch: FlowBatch, fileId: number, from: number, n: number): void {
-    const at = this.length;
-    for (const c of this.staged) {
+  private async insert(st: Stage): Promise<void> {
+    const n = st.length;
+    try {
+      await this.conn.run(`INSERT INTO "${this.table}" SELECT unnest(${st.fn}(i)) FROM range(${n}) AS r(i)`);
+    } finally {
+      st.length = 0;
+      st.extra.clear();
+    }
+  }
+
+  private stage(st: Stage, batch: FlowBatch, fileId: number, from: number, n: number): void {
+    const at = st.length;
+    for (const c of st.staged) {
       const f = c.fill;
       switch (f.kind) {
         case 'field': {
@@ -262,7 +307,7 @@ export class ScanAppender {
           for (let i = 0; i < n; i++) {
             const text = batch.extra.size > 0 ? batch.extra.get(from + i) : undefined;
             setBit(valid, at + i, text !== undefined);
-            if (text !== undefined) this.extra.set(at + i, text);
+            if (text !== undefined) st.extra.set(at + i, text);
           }
           break;
         }
@@ -272,28 +317,28 @@ export class ScanAppender {
         }
       }
     }
-    this.length = at + n;
+    st.length = at + n;
   }
 
   /** The scalar function: rows i of the stage (one contiguous run per chunk) into the struct's children. */
-  private scan(input: duckdb.DataChunk, output: duckdb.Vector): void {
+  private scan(st: Stage, input: duckdb.DataChunk, output: duckdb.Vector): void {
     const n = duckdb.data_chunk_get_size(input);
     if (n === 0) return;
     const ids = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, 0), n * 8);
     const view = new DataView(ids.buffer, ids.byteOffset, n * 8);
     const first = Number(view.getBigInt64(0, true));
     const last = Number(view.getBigInt64((n - 1) * 8, true));
-    if (last - first !== n - 1 || first < 0 || last >= this.length)
+    if (last - first !== n - 1 || first < 0 || last >= st.length)
       throw new Error(
-        `stage rows ${first}..${last} for ${n} rows: not one run inside the ${this.length} staged`,
+        `stage rows ${first}..${last} for ${n} rows: not one run inside the ${st.length} staged`,
       );
-    for (let k = 0; k < this.staged.length; k++) {
-      const c = this.staged[k] as Staged;
+    for (let k = 0; k < st.staged.length; k++) {
+      const c = st.staged[k] as Staged;
       const child = duckdb.struct_vector_get_child(output, k);
       duckdb.vector_ensure_validity_writable(child);
       if (c.fill.kind === 'extra') {
         for (let i = 0; i < n; i++) {
-          const text = this.extra.get(first + i);
+          const text = st.extra.get(first + i);
           if (text !== undefined) duckdb.vector_assign_string_element(child, i, text);
         }
       } else {
