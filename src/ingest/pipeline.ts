@@ -10,7 +10,7 @@ import { createBatchPool } from '../flow/index.js';
 import { nativeTextLinesProblem, type ParseStats } from './parse/index.js';
 import { createParsePool, type ParsePool } from './parse-pool.js';
 import { assertFlowLog, type Prepared, prepare, readHere, readStdin } from './read-input.js';
-import { expandInputs, type InputFile } from './sources/file.js';
+import { expandInputs, hashFile, type InputFile } from './sources/file.js';
 import type { FlowSink, IngestOptions, IngestReport } from './types.js';
 
 export type { FlowSink, IngestOptions, IngestProgress, IngestReport } from './types.js';
@@ -93,9 +93,10 @@ export async function ingest(
   const pool = workers > 0 && queue.length > 0 ? createParsePool(workers) : undefined;
   const progress = progressOf(opts, queue, report);
   const yieldSoFar: FileYield = { bytes: 0, flows: 0 };
+  const hashes = hashAhead();
   try {
     while (queue.length > 0) {
-      const g = await runGroup(queue, sink, opts, pool, Math.max(1, workers), progress, yieldSoFar);
+      const g = await runGroup(queue, sink, opts, pool, Math.max(1, workers), progress, yieldSoFar, hashes);
       let fatal = g.fatal;
       if (fatal === undefined && g.failed.length === 0 && sink.inTransaction) {
         try {
@@ -160,6 +161,38 @@ async function ingestStdin(
   }
 }
 
+/**
+ * Hashes the next files while the lanes read theirs (the main thread mostly waits on DuckDB), so
+ * a lane starts its next file at once: hashing a 10 MB file took ~50 ms, at each lane's every
+ * file, and at a transaction's start DuckDB waited for it. Only the hash is early: whether a
+ * file was stored before is asked when it is taken, after the files before it are recorded.
+ */
+interface HashAhead {
+  /** the file's hash: the early one, or computed now */
+  take(f: FileInput): Promise<string>;
+  /** starts hashing these files if not already */
+  warm(files: readonly FileInput[]): void;
+}
+
+function hashAhead(): HashAhead {
+  const ahead = new Map<FileInput, Promise<string>>();
+  return {
+    take(f) {
+      const h = ahead.get(f);
+      ahead.delete(f);
+      return h ?? hashFile(f.path);
+    },
+    warm(files) {
+      for (const f of files) {
+        if (ahead.has(f)) continue;
+        const h = hashFile(f.path);
+        h.catch(() => {}); // its error is seen when the file is taken
+        ahead.set(f, h);
+      }
+    },
+  };
+}
+
 /** Flows per byte of the files read so far in a run (file sizes as stored: gzip or not). */
 interface FileYield {
   bytes: number;
@@ -182,6 +215,7 @@ async function runGroup(
   lanes: number,
   progress: Progress,
   seen: FileYield,
+  hashes: HashAhead,
 ): Promise<GroupResult> {
   const g: GroupResult = { stats: [], skipped: [], failed: [], taken: [] };
   let flows = 0;
@@ -204,8 +238,9 @@ async function runGroup(
       const f = queue[g.taken.length] as FileInput;
       g.taken.push(f);
       reading.add(f);
+      hashes.warm(queue.slice(g.taken.length, g.taken.length + lanes));
       try {
-        const p = await prepare(f, sink);
+        const p = await prepare(f, sink, hashes.take(f));
         if (p.kind === 'skipped') {
           g.skipped.push({ path: f.path, sameAs: p.sameAs });
           progress(f, f.size, true);

@@ -37,8 +37,9 @@ export interface Prepared {
 export async function prepare(
   f: InputFile & { kind: 'file' },
   sink: FlowSink,
+  hashed: Promise<string> = hashFile(f.path),
 ): Promise<{ kind: 'skipped'; sameAs: string } | { kind: 'ready'; file: Prepared }> {
-  const hash = await hashFile(f.path);
+  const hash = await hashed;
   const same = sink.findIngested(f.size, hash);
   if (same !== undefined) return { kind: 'skipped', sameAs: same.path };
   return {
