@@ -366,6 +366,28 @@ describe('flowsight ingest with parse workers', () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ files: 0, skippedFiles: 2 });
     },
   );
+
+  it.each([0, 1, 2])(
+    'with --workers %i, reads a file and its copy under another name in one run once',
+    async (workers) => {
+      const src = join(dir, 'copies');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(src);
+      const bytes = gzipSync(`${HEADER}\n${LINES[0]}\n${LINES[1]}\n`);
+      // side by side in the queue: with two lanes both are read at once
+      writeFileSync(join(src, 'a.log.gz'), bytes);
+      writeFileSync(join(src, 'a-copy.log.gz'), bytes);
+      writeFileSync(join(src, 'c.log'), `${HEADER}\n${LINES[3]}\n`);
+      const r = await runCli(['ingest', src, '--db', db, '--workers', String(workers)]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('ingested 2 files, 3 flows');
+      expect(r.stdout).toMatch(
+        /skipped 1 file already ingested\n\s+\S+a(-copy)?\.log\.gz \(same bytes as \S+a(-copy)?\.log\.gz\)/,
+      );
+      const q = await sqlJson('SELECT count(*) AS n, count(DISTINCT source) AS files FROM flows');
+      expect(q).toEqual([{ n: 3, files: 2 }]);
+    },
+  );
 });
 
 describe('flowsight ingest in transactions', () => {

@@ -172,11 +172,24 @@ interface HashAhead {
   take(f: FileInput): Promise<string>;
   /** starts hashing these files if not already */
   warm(files: readonly FileInput[]): void;
+  /**
+   * The path of another file of this run with the same bytes, taken before this one; the store
+   * only knows files once they are stored, and two lanes may read the copies side by side.
+   */
+  claim(path: string, size: number, hash: string): string | undefined;
 }
 
 function hashAhead(): HashAhead {
   const ahead = new Map<FileInput, Promise<string>>();
+  const claimed = new Map<string, string>();
   return {
+    claim(path, size, hash) {
+      const key = `${size}:${hash}`;
+      const owner = claimed.get(key);
+      if (owner !== undefined && owner !== path) return owner; // the same path again: its group is read again
+      claimed.set(key, path);
+      return undefined;
+    },
     take(f) {
       const h = ahead.get(f);
       ahead.delete(f);
@@ -241,8 +254,9 @@ async function runGroup(
       hashes.warm(queue.slice(g.taken.length, g.taken.length + lanes));
       try {
         const p = await prepare(f, sink, hashes.take(f));
-        if (p.kind === 'skipped') {
-          g.skipped.push({ path: f.path, sameAs: p.sameAs });
+        const sameAs = p.kind === 'skipped' ? p.sameAs : hashes.claim(f.path, f.size, p.file.hash);
+        if (p.kind === 'skipped' || sameAs !== undefined) {
+          g.skipped.push({ path: f.path, sameAs: sameAs as string });
           progress(f, f.size, true);
           continue;
         }
