@@ -1,13 +1,13 @@
 // Loads FlowBatches into a store table through INSERT ... SELECT, not through DuckDB's appender.
 // Rows are staged in typed arrays here; when the stage is full, one INSERT reads it back through a
-// scalar function (`SELECT unnest(fs_stage_<table>(i)) FROM range(n)`) that copies each 2048-row
+// table function (`INSERT INTO t SELECT * FROM fs_stage_<table>_<n>()`) that copies each 2048-row
 // slice of the stage into DuckDB's vectors. Why: an appender's rows stay uncompressed in the
 // transaction (~300 B per flow) until COMMIT, so a transaction of two 250 k-line files held
 // 160-240 MB; an INSERT writes full row groups to the file compressed as it goes ("optimistic
 // writes"), and the transaction holds only the stage. The compression also moves off this thread
 // onto DuckDB's. See docs/specs/ingest.md ("Loading through a scan").
 
-import { type DuckDBConnection, DuckDBScalarFunction } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBTableFunction } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import {
   type FlowBatch,
@@ -107,6 +107,8 @@ interface Stage {
   /** unknown fields by staged row */
   readonly extra: Map<number, string>;
   length: number;
+  /** rows the running INSERT has read */
+  read: number;
   readonly fn: string;
 }
 
@@ -123,6 +125,8 @@ export class ScanAppender {
   /** validity realigned to bit 0 when a slice does not start on a byte */
   private readonly shifted: Uint8Array;
   private fileIds = new Uint32Array(0);
+  /** rows per chunk */
+  private readonly vector: number;
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -133,6 +137,7 @@ export class ScanAppender {
     stages: number,
   ) {
     const vector = duckdb.vector_size();
+    this.vector = vector;
     this.allValid = new Uint8Array(vector / 8).fill(255);
     this.shifted = new Uint8Array(vector / 8 + 1);
     const fills = fillsFor(columnNames);
@@ -157,25 +162,30 @@ export class ScanAppender {
       }),
       extra: new Map(),
       length: 0,
+      read: 0,
       fn: `fs_stage_${this.table}_${registered++}`,
     };
-    const f = new DuckDBScalarFunction();
-    duckdb.scalar_function_set_name(f.scalar_function, stage.fn);
-    duckdb.scalar_function_add_parameter(f.scalar_function, duckdb.create_logical_type(duckdb.Type.BIGINT));
-    duckdb.scalar_function_set_return_type(
-      f.scalar_function,
-      duckdb.create_struct_type([...types], [...columnNames]),
-    );
-    // not volatile: DuckDB then evaluates it once per chunk for all of unnest's columns (a
-    // volatile function is called once per column); it is a pure function of i during the INSERT
-    duckdb.scalar_function_set_function(f.scalar_function, (info, input, output) => {
+    // A table function, not a scalar one over range(n) unnested: DuckDB then reads the staged
+    // columns straight into its chunks (122,880 rows of 29 columns: 89-100 ms against 113-141)
+    const f = new DuckDBTableFunction();
+    const tf = f.table_function;
+    duckdb.table_function_set_name(tf, stage.fn);
+    duckdb.table_function_set_bind(tf, (info) => {
+      columnNames.forEach((name, k) => {
+        duckdb.bind_add_result_column(info, name, types[k] as duckdb.LogicalType);
+      });
+    });
+    duckdb.table_function_set_init(tf, () => {
+      stage.read = 0;
+    });
+    duckdb.table_function_set_function(tf, (info, output) => {
       try {
-        this.scan(stage, input, output);
+        this.scan(stage, output);
       } catch (e) {
-        duckdb.scalar_function_set_error(info, String((e as Error)?.message ?? e));
+        duckdb.function_set_error(info, String((e as Error)?.message ?? e));
       }
     });
-    this.conn.registerScalarFunction(f);
+    this.conn.registerTableFunction(f);
     return stage;
   }
 
@@ -268,7 +278,7 @@ export class ScanAppender {
   private async insert(st: Stage): Promise<void> {
     const n = st.length;
     try {
-      await this.conn.run(`INSERT INTO "${this.table}" SELECT unnest(${st.fn}(i)) FROM range(${n}) AS r(i)`);
+      await this.conn.run(`INSERT INTO "${this.table}" SELECT * FROM ${st.fn}()`);
     } finally {
       st.length = 0;
       st.extra.clear();
@@ -320,21 +330,17 @@ export class ScanAppender {
     st.length = at + n;
   }
 
-  /** The scalar function: rows i of the stage (one contiguous run per chunk) into the struct's children. */
-  private scan(st: Stage, input: duckdb.DataChunk, output: duckdb.Vector): void {
-    const n = duckdb.data_chunk_get_size(input);
-    if (n === 0) return;
-    const ids = duckdb.vector_get_data(duckdb.data_chunk_get_vector(input, 0), n * 8);
-    const view = new DataView(ids.buffer, ids.byteOffset, n * 8);
-    const first = Number(view.getBigInt64(0, true));
-    const last = Number(view.getBigInt64((n - 1) * 8, true));
-    if (last - first !== n - 1 || first < 0 || last >= st.length)
-      throw new Error(
-        `stage rows ${first}..${last} for ${n} rows: not one run inside the ${st.length} staged`,
-      );
+  /** The table function: the next run of staged rows into the chunk's vectors; 0 rows when all were read. */
+  private scan(st: Stage, output: duckdb.DataChunk): void {
+    const first = st.read;
+    const n = Math.min(this.vector, st.length - first);
+    if (n <= 0) {
+      duckdb.data_chunk_set_size(output, 0);
+      return;
+    }
     for (let k = 0; k < st.staged.length; k++) {
       const c = st.staged[k] as Staged;
-      const child = duckdb.struct_vector_get_child(output, k);
+      const child = duckdb.data_chunk_get_vector(output, k);
       duckdb.vector_ensure_validity_writable(child);
       if (c.fill.kind === 'extra') {
         for (let i = 0; i < n; i++) {
@@ -352,6 +358,8 @@ export class ScanAppender {
       }
       this.copyValidity(child, c.valid, first, n);
     }
+    duckdb.data_chunk_set_size(output, n);
+    st.read = first + n;
   }
 
   private copyValidity(vector: duckdb.Vector, mask: Uint8Array | undefined, offset: number, n: number): void {
