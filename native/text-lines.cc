@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+napi_value RegisterRoute(napi_env env, napi_value exports);  // route-batch.cc
+
 namespace {
 
 enum FieldType : int32_t {
@@ -679,7 +681,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"parse", nullptr, Parse, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return nullptr;
-  return exports;
+  return RegisterRoute(env, exports);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 
 import { parentPort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
-import { batchTransferables, createBatchPool, type FlowBatch, routeBatch } from '../flow/index.js';
-import { parseFormat } from './parse/index.js';
+import { batchTransferables, createBatchPool, type FlowBatch } from '../flow/index.js';
+import { parseFormat, route } from './parse/index.js';
 import { parseStream } from './read-input.js';
 import { type Container, openText } from './sources/file.js';
 
@@ -42,7 +42,7 @@ async function run(job: ParseJob): Promise<void> {
     ...(job.format === undefined ? {} : { format: parseFormat(job.format) }),
   };
   const emit = (batch: FlowBatch) => {
-    routeBatch(batch); // here, off the appending thread: core/wide split, sorted runs compress better
+    route(batch); // here, off the appending thread: core/wide split, sorted runs compress better
     out++;
     port?.postMessage({ type: 'batch', batch } satisfies FromWorker, batchTransferables(batch));
   };

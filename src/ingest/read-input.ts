@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
-import { type FlowBatch, routeBatch } from '../flow/index.js';
-import { createParser, createRecordSink, type ParseStats } from './parse/index.js';
+import type { FlowBatch } from '../flow/index.js';
+import { createParser, createRecordSink, type ParseStats, route } from './parse/index.js';
 import {
   type Container,
   hashFile,
@@ -211,7 +211,7 @@ function emitTo(sink: FlowSink, fileId: number, opts: IngestOptions): Emit {
   let pending: Promise<void>[] = [];
   return {
     emit: (b) => {
-      routeBatch(b);
+      route(b);
       const taken = sink.append(b, fileId);
       if (taken === undefined) opts.pool?.give(b);
       else pending.push(taken.then(() => opts.pool?.give(b)));

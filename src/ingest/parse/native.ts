@@ -9,7 +9,16 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Column, columnByAws, STORAGE_COLUMNS, storageColumnsOf } from '../../flow/index.js';
+import {
+  CORE_COLUMNS,
+  type Column,
+  columnByAws,
+  type FlowBatch,
+  physicalWidth,
+  routeBatch,
+  STORAGE_COLUMNS,
+  storageColumnsOf,
+} from '../../flow/index.js';
 
 /** An opaque parser state owned by the addon. */
 export type NativeState = { readonly __native: unique symbol };
@@ -155,4 +164,86 @@ export function addNativeLayout(
     words.push(col.type === 'enum' ? (col.values ?? []).map((v) => v.toLowerCase()) : []);
   });
   return m.addLayout(state, spec, words);
+}
+
+/** The addon's routeBatch (native/route-batch.cc): the same result as flow/route-batch.ts. */
+interface NativeRoute {
+  route(
+    spec: Int32Array,
+    data: readonly ArrayBufferView[],
+    valid: readonly Uint8Array[],
+    kind: Uint8Array,
+    extraRows: Uint32Array,
+    n: number,
+    dur: Uint16Array,
+    hasPkt: Uint8Array,
+    order: Uint32Array,
+  ): number;
+}
+
+let routeSpec: Int32Array | undefined;
+
+function routeSpecOf(): Int32Array {
+  if (routeSpec !== undefined) return routeSpec;
+  const at = (name: string): number => {
+    const i = STORAGE_INDEX.get(name);
+    if (i === undefined) throw new Error(`no storage column ${name}`);
+    return i;
+  };
+  const core = new Set(CORE_COLUMNS.map((s) => s.name));
+  const wideOnly = STORAGE_COLUMNS.filter(
+    (s) => !core.has(s.name) && !['end', 'pkt_srcaddr_v4', 'pkt_dstaddr_v4'].includes(s.name),
+  ).map((s) => at(s.name));
+  routeSpec = Int32Array.from([
+    at('interface_id'),
+    at('start'),
+    at('end'),
+    at('srcaddr_v4'),
+    at('dstaddr_v4'),
+    at('pkt_srcaddr_v4'),
+    at('pkt_dstaddr_v4'),
+    wideOnly.length,
+    ...wideOnly,
+    ...STORAGE_COLUMNS.map((s) => physicalWidth(s.physical)),
+  ]);
+  return routeSpec;
+}
+
+let order = new Uint32Array(0);
+
+/** flow/route-batch.ts's routeBatch, by the addon when it is built. */
+export function route(b: FlowBatch): void {
+  if (!nativeRouteBatch(b)) routeBatch(b);
+}
+
+/**
+ * routeBatch by the addon; false when it is not built (the caller routes in JavaScript). The
+ * rows' unknown fields (`extra`, rare) are moved here, by the order the addon wrote.
+ */
+export function nativeRouteBatch(b: FlowBatch): boolean {
+  const m = nativeTextLines() as (NativeTextLines & Partial<NativeRoute>) | undefined;
+  if (m?.route === undefined) return false;
+  const n = b.length;
+  if (order.length < n) order = new Uint32Array(Math.max(n, 1024));
+  const extraRows = Uint32Array.from(b.extra.keys());
+  b.coreLength = m.route(
+    routeSpecOf(),
+    STORAGE_COLUMNS.map((s) => b.data[s.name] as ArrayBufferView),
+    STORAGE_COLUMNS.map((s) => b.valid[s.name] as Uint8Array),
+    b.kind,
+    extraRows,
+    n,
+    b.dur,
+    b.hasPkt,
+    order,
+  );
+  if (b.extra.size > 0 && n > 1) {
+    const old = new Map(b.extra);
+    b.extra.clear();
+    for (let i = 0; i < n; i++) {
+      const e = old.get(order[i] as number);
+      if (e !== undefined) b.extra.set(i, e);
+    }
+  }
+  return true;
 }
