@@ -70,6 +70,19 @@ void countingPass(std::vector<uint32_t>& idx, const std::vector<uint32_t>& key, 
   idx.swap(out);
 }
 
+/** dst[i] = src[idx[i]] for rows of `words` T-sized words (T's alignment is the typed array's). */
+template <typename T>
+void permute(uint8_t* dst, const uint8_t* src, const std::vector<uint32_t>& idx, uint32_t n, size_t words) {
+  T* d = reinterpret_cast<T*>(dst);
+  const T* c = reinterpret_cast<const T*>(src);
+  if (words == 1) {
+    for (uint32_t i = 0; i < n; i++) d[i] = c[idx[i]];
+    return;
+  }
+  for (uint32_t i = 0; i < n; i++)
+    for (size_t k = 0; k < words; k++) d[i * words + k] = c[static_cast<size_t>(idx[i]) * words + k];
+}
+
 #define FAIL(msg)                                  \
   do {                                             \
     napi_throw_error(env, nullptr, "native route: " msg); \
@@ -191,14 +204,36 @@ napi_value Route(napi_env env, napi_callback_info info) {
     for (Col& c : cols) {
       if (!anySet(c.valid, n)) continue;
       const size_t w = c.width;
-      copy.assign(c.data, c.data + static_cast<size_t>(n) * w);
-      for (uint32_t i = 0; i < n; i++) memcpy(c.data + i * w, copy.data() + static_cast<size_t>(idx[i]) * w, w);
-      bits.assign(c.valid, c.valid + maskBytes);
-      memset(c.valid, 0, maskBytes);
-      for (uint32_t i = 0; i < n; i++)
-        if (isValid(bits.data(), idx[i])) c.valid[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+      copy.resize(static_cast<size_t>(n) * w);
+      memcpy(copy.data(), c.data, copy.size());
+      switch (w) {
+        case 1:
+          permute<uint8_t>(c.data, copy.data(), idx, n, 1);
+          break;
+        case 2:
+          permute<uint16_t>(c.data, copy.data(), idx, n, 1);
+          break;
+        case 4:
+          permute<uint32_t>(c.data, copy.data(), idx, n, 1);
+          break;
+        default:  // 8 and 16 bytes: as 64-bit words
+          permute<uint64_t>(c.data, copy.data(), idx, n, w / 8);
+          break;
+      }
+      bits.resize(maskBytes);
+      memcpy(bits.data(), c.valid, maskBytes);
+      for (uint32_t b = 0; b < maskBytes; b++) {
+        uint8_t out = 0;
+        const uint32_t top = std::min<uint32_t>(8, n - b * 8);
+        for (uint32_t k = 0; k < top; k++) {
+          const uint32_t j = idx[b * 8 + k];
+          out |= static_cast<uint8_t>(((bits[j >> 3] >> (j & 7)) & 1u) << k);
+        }
+        c.valid[b] = out;
+      }
     }
-    copy.assign(kind, kind + n);
+    copy.resize(n);
+    memcpy(copy.data(), kind, n);
     for (uint32_t i = 0; i < n; i++) kind[i] = copy[idx[i]];
   }
   uint32_t* order = reinterpret_cast<uint32_t*>(orderRaw);
