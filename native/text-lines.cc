@@ -18,7 +18,8 @@
 #include <string>
 #include <vector>
 
-napi_value RegisterRoute(napi_env env, napi_value exports);  // route-batch.cc
+napi_value RegisterRoute(napi_env env, napi_value exports);   // route-batch.cc
+napi_value RegisterGunzip(napi_env env, napi_value exports);  // gunzip.cc
 
 namespace {
 
@@ -681,7 +682,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"parse", nullptr, Parse, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return nullptr;
-  return RegisterRoute(env, exports);
+  if (RegisterRoute(env, exports) == nullptr) return nullptr;
+  return RegisterGunzip(env, exports);
 }
 
 }  // namespace

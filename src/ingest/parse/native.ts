@@ -247,3 +247,53 @@ export function nativeRouteBatch(b: FlowBatch): boolean {
   }
   return true;
 }
+
+/** The addon's gunzip (native/gunzip.cc). */
+interface NativeGunzipModule {
+  gunzipCreate(): object;
+  gunzip(
+    state: object,
+    input: Uint8Array,
+    from: number,
+    to: number,
+    output: Uint8Array,
+    result: Float64Array,
+  ): void;
+  gunzipEnded(state: object): boolean;
+}
+
+export interface Gunzip {
+  /**
+   * Inflates `input[from..]` until it is used up or the output buffer is full. Returns the input
+   * bytes used and the text made, in a buffer reused by the next call: copy what you keep.
+   * Throws zlib's message on corrupt data.
+   */
+  step(input: Uint8Array, from: number): { used: number; text: Uint8Array };
+  /** the input ended: throws when it ended inside a member */
+  end(): void;
+}
+
+/**
+ * A gunzip that writes into one reused buffer (no Buffer per chunk and no stream), or undefined
+ * when the addon is not built. Multi-member files and zero padding as Node's createGunzip reads them.
+ */
+export function nativeGunzip(outputBytes = 1 << 18): Gunzip | undefined {
+  const m = nativeTextLines() as (NativeTextLines & Partial<NativeGunzipModule>) | undefined;
+  if (m?.gunzip === undefined || m.gunzipCreate === undefined || m.gunzipEnded === undefined)
+    return undefined;
+  const { gunzip, gunzipEnded } = m as NativeGunzipModule;
+  const state = m.gunzipCreate();
+  const output = new Uint8Array(outputBytes);
+  const result = new Float64Array(2);
+  let any = false;
+  return {
+    step(input, from) {
+      if (from < input.length) any = true;
+      gunzip(state, input, from, input.length, output, result);
+      return { used: result[0] as number, text: output.subarray(0, result[1] as number) };
+    },
+    end() {
+      if (any && !gunzipEnded(state)) throw new Error('unexpected end of file');
+    },
+  };
+}
