@@ -6,6 +6,8 @@
 // dropped.
 
 #include <node_api.h>
+
+#include "typed-array.h"
 #include <zlib.h>
 
 #include <cstdint>
@@ -27,12 +29,7 @@ void finalize(napi_env, void* data, void*) {
 
 bool bytesOf(napi_env env, napi_value v, uint8_t** data, size_t* length) {
   napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  void* p;
-  if (napi_get_typedarray_info(env, v, &t, length, &p, &ab, &off) != napi_ok || t != napi_uint8_array) return false;
-  *data = static_cast<uint8_t*>(p);
-  return true;
+  return typedArrayBytes(env, v, data, length, &t) && t == napi_uint8_array;
 }
 
 napi_value Throw(napi_env env, const std::string& msg) {
@@ -71,18 +68,14 @@ napi_value Run(napi_env env, napi_callback_info info) {
   if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&g)) != napi_ok)
     return Throw(env, "not a gunzip state");
   uint8_t *in, *out, *res;
-  size_t inLen, outLen, resLen;
+  size_t inLen, outLen, resBytes;
   uint32_t from, to;
   napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  void* rp;
   if (!bytesOf(env, argv[1], &in, &inLen) || !bytesOf(env, argv[4], &out, &outLen) ||
       napi_get_value_uint32(env, argv[2], &from) != napi_ok || napi_get_value_uint32(env, argv[3], &to) != napi_ok ||
-      napi_get_typedarray_info(env, argv[5], &t, &resLen, &rp, &ab, &off) != napi_ok || t != napi_float64_array ||
-      resLen < 2 || from > to || to > inLen)
+      !typedArrayBytes(env, argv[5], &res, &resBytes, &t) || t != napi_float64_array || resBytes < 16 ||
+      from > to || to > inLen)
     return Throw(env, "gunzip arguments out of range");
-  res = static_cast<uint8_t*>(rp);
   z_stream& s = g->s;
   s.next_in = in + from;
   s.avail_in = to - from;

@@ -6,6 +6,8 @@
 
 #include <node_api.h>
 
+#include "typed-array.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -28,33 +30,7 @@ struct Col {
   uint32_t width;
 };
 
-bool viewOf(napi_env env, napi_value v, uint8_t** data, size_t* bytes) {
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off, len;
-  void* p;
-  if (napi_get_typedarray_info(env, v, &t, &len, &p, &ab, &off) != napi_ok) return false;
-  size_t width = 1;
-  switch (t) {
-    case napi_uint16_array:
-      width = 2;
-      break;
-    case napi_uint32_array:
-    case napi_int32_array:
-      width = 4;
-      break;
-    case napi_float64_array:
-    case napi_bigint64_array:
-    case napi_biguint64_array:
-      width = 8;
-      break;
-    default:
-      break;
-  }
-  *data = static_cast<uint8_t*>(p);
-  *bytes = len * width;
-  return true;
-}
+bool viewOf(napi_env env, napi_value v, uint8_t** data, size_t* bytes) { return typedArrayBytes(env, v, data, bytes); }
 
 constexpr uint32_t kMaxDur = 65535;
 constexpr uint32_t kMaxCountingRange = 1u << 20;

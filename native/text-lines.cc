@@ -13,6 +13,8 @@
 
 #include <node_api.h>
 
+#include "typed-array.h"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -390,33 +392,7 @@ bool argsOf(napi_env env, napi_callback_info info, size_t want, napi_value* argv
   return true;
 }
 
-bool bytesOf(napi_env env, napi_value v, uint8_t** data, size_t* length) {
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  void* p;
-  if (napi_get_typedarray_info(env, v, &t, length, &p, &ab, &off) != napi_ok) return false;
-  size_t width = 1;
-  switch (t) {
-    case napi_uint16_array:
-      width = 2;
-      break;
-    case napi_uint32_array:
-    case napi_int32_array:
-      width = 4;
-      break;
-    case napi_float64_array:
-    case napi_bigint64_array:
-    case napi_biguint64_array:
-      width = 8;
-      break;
-    default:
-      break;
-  }
-  *length *= width;
-  *data = static_cast<uint8_t*>(p);
-  return true;
-}
+bool bytesOf(napi_env env, napi_value v, uint8_t** data, size_t* length) { return typedArrayBytes(env, v, data, length); }
 
 int32_t int32Of(napi_env env, napi_value v) {
   int32_t x = -1;
