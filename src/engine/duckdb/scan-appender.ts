@@ -276,7 +276,6 @@ export class ScanAppender {
   }
 
   private async insert(st: Stage): Promise<void> {
-    const n = st.length;
     try {
       await this.conn.run(`INSERT INTO "${this.table}" SELECT * FROM ${st.fn}()`);
     } finally {

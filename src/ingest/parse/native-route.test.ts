@@ -72,7 +72,7 @@ function batchOf(rows: readonly Row[]): FlowBatch {
     put('interface_id', i, r.iface, r.junk);
     put('start', i, r.start, r.junk);
     if (r.dur !== null && r.start !== null) put('end', i, Math.max(0, Math.min(0xffffffff, r.start + r.dur)));
-    if (r.dur !== null && r.start === null) put('end', i, r.dur < 0 ? 0 : r.dur);
+    if (r.dur !== null && r.start === null) put('end', i, Math.max(0, r.dur));
     put('srcaddr_v4', i, r.src);
     put('dstaddr_v4', i, r.dst);
     if (r.pkt === 'same' || r.pkt === 'src-only') put('pkt_srcaddr_v4', i, r.src ?? 7);
