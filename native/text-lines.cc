@@ -70,16 +70,12 @@ struct Dict {
 };
 
 struct Ctx {
-  std::vector<Layout> layouts;
   std::vector<Column> cols;
   uint8_t* kind = nullptr;
   napi_ref strings = nullptr;
-  uint32_t stringCount = 0;  // the length of `strings`, kept in step by this file and syncStrings
   Dict dict;
   // storage column indexes for the commit rules
   int32_t status = -1, packets = -1, bytes = -1, action = -1, start = -1, end = -1;
-  // the last id of each string field position, to skip the hash for repeats
-  std::vector<int32_t> lastId;
 };
 
 constexpr uint64_t kMsThreshold = 100000000000ull;  // 1e11

@@ -210,11 +210,10 @@ export function createTextLines(w: BatchWriter, rec: StatsRecorder, format: Layo
   };
 
   const out = new Float64Array(4);
-  const none = { pos: 0, lines: 0 };
   return {
     bulk(buf, s, e) {
       const c = current;
-      if (c === undefined || c === 'bad' || c.native < 0) return { ...none, pos: s };
+      if (c === undefined || c === 'bad' || c.native < 0) return { pos: s, lines: 0 };
       let pos = s;
       let lines = 0;
       for (;;) {
