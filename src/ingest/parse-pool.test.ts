@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/cli.js';
+import { nativeTextLines } from './parse/index.js';
 import { createParsePool } from './parse-pool.js';
+import { defaultWorkers } from './pipeline.js';
 
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -46,5 +49,15 @@ describe('the parse pool', () => {
     expect(stats.flows).toBe(40_000);
     expect(rows).toBe(40_000);
     expect([...ports]).toEqual([22]);
+  });
+});
+
+describe('the default number of parse workers', () => {
+  it('leaves the writing thread a core of its own with the native parser (1 or 2), one per core (at most 3) without it', () => {
+    const cores = availableParallelism();
+    const clamp = (n: number, hi: number) => Math.max(1, Math.min(hi, n));
+    const want = nativeTextLines() === undefined ? clamp(cores, 3) : clamp(cores - 1, 2);
+    expect(defaultWorkers()).toBe(want);
+    expect(defaultWorkers()).toBeGreaterThanOrEqual(1);
   });
 });

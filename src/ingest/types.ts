@@ -46,7 +46,7 @@ export interface IngestOptions {
   /** files never to read, e.g. the store and its write-ahead log */
   readonly exclude?: readonly string[];
   readonly onProgress?: (p: IngestProgress) => void;
-  /** parse worker threads; 0 parses on the main thread (default: one per core, at most 3) */
+  /** parse worker threads; 0 parses on the main thread (default: `defaultWorkers()`) */
   readonly workers?: number;
   /** batches to reuse; one per run is made when not given */
   readonly pool?: BatchPool;

@@ -23,7 +23,7 @@ export function ingestCommand(io: Io, setExit: (code: number) => void): Command 
     .option('--json', 'print the summary as one JSON object')
     .option(
       '--workers <n>',
-      'parse threads (default: one per core, at most 3; 0: parse on the thread writing the store)',
+      'parse threads (default: one per core but one, 1 or 2, with the native parser; one per core, at most 3, without it; 0: parse on the thread writing the store)',
     )
     .option(
       '--memory-limit <size>',

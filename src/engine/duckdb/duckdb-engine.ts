@@ -46,12 +46,15 @@ export interface DuckdbOptions {
 /**
  * A writer's DuckDB memory limits by default: it starts at the first and, each time a
  * transaction runs out of it, rolls back and climbs to the next (ingest's FlowSink.growMemory).
- * 128 MB since flows load through INSERT ... SELECT (scan-appender.ts), which writes compressed
- * row groups as it goes; with the appender, uncompressed transaction rows needed 256 MB (128 MB
- * ran out on the 10 M demo, 64 MB once invalidated the store at a checkpoint). At 128 MB the
- * 10 M bench and demo datasets load with no climb, the bench at 420-450 MB peak RSS.
+ * Flows load through INSERT ... SELECT (scan-appender.ts), which writes compressed row groups as
+ * it goes, so the cache need not hold a transaction; with the appender, uncompressed transaction
+ * rows needed 256 MB (128 MB ran out on the 10 M demo, 64 MB once invalidated the store at a
+ * checkpoint). 96 MB since the two-stage native load (2026-12-05): the 10 M bench and demo
+ * datasets load with no climb, the bench at 370-373 MB peak RSS against 398-409 at 128 MB (two
+ * parse workers), at the same speed (docs/specs/ingest.md).
  */
 export const WRITER_MEMORY_STEPS: readonly string[] = Object.freeze([
+  '96MB',
   '128MB',
   '256MB',
   '512MB',
