@@ -221,6 +221,48 @@ describe('evaluateCheck on hand-made flows', () => {
     });
   });
 
+  it('puts IPv6 addresses in their segments, in flows and in the hop, as IPv4 ones', async () => {
+    const policy = parsePolicy(
+      `segments:
+  x: [10.7.0.0/16, 2001:db8:7::/48]
+  y: [10.8.0.0/16, 2001:db8:8::/48]
+  nat: [10.9.0.0/24, 2001:db8:9::/64]
+rules:
+  - name: x-to-y
+    deny: { from: x, to: y }
+  - name: out-via-nat
+    egress-via: { from: x, via: nat }
+`,
+      'v6.yaml',
+    );
+    const flows = [
+      ...talk(1, '2001:db8:7::5', '2001:db8:8::9', 443),
+      ...talk(2, '10.7.0.5', '10.8.0.9', 5432),
+      // x to the internet, captured where it is forwarded (the interface's own address is not the
+      // packet's): by nat's interface, as the rule asks, and by one in y, which breaks it
+      ...talk(3, '2001:db8:9::1', '2001:db8:ffff::1', 80, {
+        pkt_srcaddr: '2001:db8:7::5',
+        pkt_dstaddr: '2001:db8:ffff::1',
+        interface_id: 'eni-nat',
+        noReply: 1,
+      }),
+      ...talk(4, '2001:db8:8::1', '2001:db8:ffff::1', 80, {
+        pkt_srcaddr: '2001:db8:7::6',
+        pkt_dstaddr: '2001:db8:ffff::1',
+        interface_id: 'eni-fw',
+        noReply: 1,
+      }),
+    ];
+    const r = await check(policy, flows, { since: T, until: T + 60 * M });
+    const violations = r.findings.filter((f) => f.kind === 'violation');
+    expect(violations.map((f) => [f.rule, f.from, f.to, f.port, f.flows])).toEqual([
+      ['out-via-nat', 'x', 'internet', 80, 1],
+      ['x-to-y', 'x', 'y', 443, 2],
+      ['x-to-y', 'x', 'y', 5432, 2],
+    ]);
+    expect(violations[0]?.evidence.map((e) => e.interface_id)).toEqual(['eni-fw']);
+  });
+
   it('passes a clean range, and an empty store', async () => {
     const clean = await check(POLICY, scenario(), { since: T + 40 * M, until: T + 45 * M });
     expect(clean.findings.filter((f) => f.kind !== 'health' && f.kind !== 'stopped')).toEqual([]);

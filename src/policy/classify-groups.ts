@@ -65,11 +65,24 @@ export function classifiedTrafficSql(policy: Policy, range: CheckRange, shape: S
     ...(key.has('h6') ? [] : ['h6']),
     ...(key.has('xmask') ? [] : ['xmask']),
   ];
-  const lookups = PREFIXES.map((p) =>
-    raw(`coalesce(m${p}4.leaf, m${p}6.leaf, 0) AS ${p}l, coalesce(m${p}4.top, m${p}6.top) AS ${p}t`),
-  );
+  // an address map is joined only for the address keys the groups have: a key the stage left
+  // out (IPv6 when the range has none, the hop without egress-via) is NULL throughout, so its
+  // join finds nothing. On the 10 M demo's 24 h (three joins left of six) the query took
+  // 0.32-0.48 s against 0.40-0.47 s: within the noise, but nothing is probed for nothing
+  const present = (p: Prefix) =>
+    (['v4', 'v6'] as const).filter((f) => {
+      const k = `${p}${f.slice(1)}`;
+      return k === 's4' || k === 'd4' || key.has(k);
+    });
+  const lookups = PREFIXES.map((p) => {
+    const m = present(p).map((f) => `m${p}${f.slice(1)}`);
+    if (m.length === 0) return raw(`0 AS ${p}l, CAST(NULL AS INTEGER) AS ${p}t`);
+    return raw(
+      `coalesce(${m.map((a) => `${a}.leaf`).join(', ')}, 0) AS ${p}l, coalesce(${m.map((a) => `${a}.top`).join(', ')}) AS ${p}t`,
+    );
+  });
   const joins = PREFIXES.flatMap((p) =>
-    (['v4', 'v6'] as const).map((f) => {
+    present(p).map((f) => {
       const alias = raw(`m${p}${f.slice(1)}`);
       return sql`LEFT JOIN ${ident(ADDRESS_TABLES[f])} ${alias} ON ${alias}.a = t.${raw(`${p}${f.slice(1)}`)}`;
     }),
