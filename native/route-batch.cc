@@ -30,7 +30,6 @@ struct Col {
   uint32_t width;
 };
 
-bool viewOf(napi_env env, napi_value v, uint8_t** data, size_t* bytes) { return typedArrayBytes(env, v, data, bytes); }
 
 constexpr uint32_t kMaxDur = 65535;
 constexpr uint32_t kMaxCountingRange = 1u << 20;
@@ -77,7 +76,7 @@ napi_value Route(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 9) FAIL("route needs 9 arguments");
   uint8_t* raw;
   size_t bytes;
-  if (!viewOf(env, argv[0], &raw, &bytes)) FAIL("the spec is not an Int32Array");
+  if (!typedArrayBytes(env, argv[0], &raw, &bytes)) FAIL("the spec is not an Int32Array");
   const int32_t* spec = reinterpret_cast<const int32_t*>(raw);
   const size_t specLen = bytes / 4;
   uint32_t n;
@@ -90,15 +89,15 @@ napi_value Route(napi_env env, napi_callback_info info) {
     napi_value d, v;
     size_t db, vb;
     if (napi_get_element(env, argv[1], k, &d) != napi_ok || napi_get_element(env, argv[2], k, &v) != napi_ok ||
-        !viewOf(env, d, &cols[k].data, &db) || !viewOf(env, v, &cols[k].valid, &vb))
+        !typedArrayBytes(env, d, &cols[k].data, &db) || !typedArrayBytes(env, v, &cols[k].valid, &vb))
       FAIL("a column is not a typed array");
     cols[k].width = static_cast<uint32_t>(spec[8 + spec[7] + k]);
     if (db < static_cast<size_t>(n) * cols[k].width || vb * 8 < n) FAIL("a column is shorter than the batch");
   }
   uint8_t *kind, *extraRaw, *durRaw, *pkt, *orderRaw;
   size_t kb, eb, dub, pb, ob;
-  if (!viewOf(env, argv[3], &kind, &kb) || !viewOf(env, argv[4], &extraRaw, &eb) || !viewOf(env, argv[6], &durRaw, &dub) ||
-      !viewOf(env, argv[7], &pkt, &pb) || !viewOf(env, argv[8], &orderRaw, &ob))
+  if (!typedArrayBytes(env, argv[3], &kind, &kb) || !typedArrayBytes(env, argv[4], &extraRaw, &eb) || !typedArrayBytes(env, argv[6], &durRaw, &dub) ||
+      !typedArrayBytes(env, argv[7], &pkt, &pb) || !typedArrayBytes(env, argv[8], &orderRaw, &ob))
     FAIL("kind, extra rows, dur, hasPkt and order must be typed arrays");
   if (kb < n || dub < static_cast<size_t>(n) * 2 || pb < n || ob < static_cast<size_t>(n) * 4)
     FAIL("kind, dur, hasPkt or order is shorter than the batch");

@@ -388,7 +388,6 @@ bool argsOf(napi_env env, napi_callback_info info, size_t want, napi_value* argv
   return true;
 }
 
-bool bytesOf(napi_env env, napi_value v, uint8_t** data, size_t* length) { return typedArrayBytes(env, v, data, length); }
 
 int32_t int32Of(napi_env env, napi_value v) {
   int32_t x = -1;
@@ -431,7 +430,7 @@ napi_value AddLayout(napi_env env, napi_callback_info info) {
   if (!argsOf(env, info, 3, argv, &s)) return nullptr;
   uint8_t* raw;
   size_t len;
-  if (!bytesOf(env, argv[1], &raw, &len)) {
+  if (!typedArrayBytes(env, argv[1], &raw, &len)) {
     napi_throw_type_error(env, nullptr, "native text lines: the layout spec is not an Int32Array");
     return nullptr;
   }
@@ -497,14 +496,14 @@ napi_value Bind(napi_env env, napi_callback_info info) {
     size_t dl, vl;
     CHECK(napi_get_element(env, argv[1], static_cast<uint32_t>(k), &d));
     CHECK(napi_get_element(env, argv[2], static_cast<uint32_t>(k), &v));
-    if (!bytesOf(env, d, &c.cols[k].data, &dl) || !bytesOf(env, v, &c.cols[k].valid, &vl) || vl * 8 < capacity ||
+    if (!typedArrayBytes(env, d, &c.cols[k].data, &dl) || !typedArrayBytes(env, v, &c.cols[k].valid, &vl) || vl * 8 < capacity ||
         dl < capacity) {
       napi_throw_type_error(env, nullptr, "native text lines: a batch column is not a typed array of the batch's size");
       return nullptr;
     }
   }
   size_t kl;
-  if (!bytesOf(env, argv[3], &c.kind, &kl) || kl < capacity) {
+  if (!typedArrayBytes(env, argv[3], &c.kind, &kl) || kl < capacity) {
     napi_throw_type_error(env, nullptr, "native text lines: the kind column is not a Uint8Array of the batch's size");
     return nullptr;
   }
@@ -523,7 +522,7 @@ napi_value DictId(napi_env env, napi_callback_info info) {
   if (!argsOf(env, info, 4, argv, &s)) return nullptr;
   uint8_t* buf;
   size_t len;
-  if (!bytesOf(env, argv[1], &buf, &len)) {
+  if (!typedArrayBytes(env, argv[1], &buf, &len)) {
     napi_throw_type_error(env, nullptr, "native text lines: the buffer is not a Uint8Array");
     return nullptr;
   }
@@ -568,7 +567,7 @@ napi_value Parse(napi_env env, napi_callback_info info) {
   size_t blen;
   uint8_t* outRaw;
   size_t olen;
-  if (!bytesOf(env, argv[2], &buf, &blen) || !bytesOf(env, argv[7], &outRaw, &olen) || olen < 4 * 8) {
+  if (!typedArrayBytes(env, argv[2], &buf, &blen) || !typedArrayBytes(env, argv[7], &outRaw, &olen) || olen < 4 * 8) {
     napi_throw_type_error(env, nullptr, "native text lines: parse needs a Uint8Array and a Float64Array(4)");
     return nullptr;
   }
