@@ -7,6 +7,7 @@ import { runIngest } from '../app/index.js';
 import { DuckdbEngine } from '../engine/index.js';
 import { HOURLY_TABLE, hourlyTable } from '../policy/index.js';
 import { ident, type SqlNode, sql } from '../sql/index.js';
+import { selfCommand, shellWord } from './commands/demo.js';
 
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -294,6 +295,27 @@ describe('flowsight demo', () => {
     const clash = await demo(out, '5');
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/holds a demo made with other options/);
+  });
+});
+
+describe("the demo's suggested commands", () => {
+  it('run this flowsight from the folder the demo ran in', () => {
+    expect(selfCommand('/work/fs/bin/flowsight.js', '/work/fs')).toBe('node bin/flowsight.js');
+    expect(selfCommand('/work/fs/bin/flowsight.js', '/tmp')).toBe('node ../work/fs/bin/flowsight.js');
+    expect(selfCommand('/work/fs/dist/cli/main.js', '/work/fs/x')).toBe('node ../dist/cli/main.js');
+    expect(selfCommand('/work/fs/src/cli/main.ts', '/work/fs')).toBe('npx tsx src/cli/main.ts');
+    expect(selfCommand('/p/node_modules/.bin/flowsight', '/p')).toBe('npx flowsight');
+    expect(selfCommand('/usr/local/bin/flowsight', '/p')).toBe('flowsight');
+    expect(selfCommand('/p/node_modules/vitest/vitest.mjs', '/p')).toBe('flowsight');
+    expect(selfCommand(undefined, '/p')).toBe('flowsight');
+    expect(selfCommand('/my work/bin/flowsight.js', '/tmp')).toBe("node '../my work/bin/flowsight.js'");
+  });
+
+  it('quote a path only when the shell would change it', () => {
+    expect(shellWord('/tmp/demo-1/demo.duckdb')).toBe('/tmp/demo-1/demo.duckdb');
+    expect(shellWord('my demo/demo.duckdb')).toBe("'my demo/demo.duckdb'");
+    expect(shellWord("it's.duckdb")).toBe(`'it'\\''s.duckdb'`);
+    expect(shellWord('a$b')).toBe("'a$b'");
   });
 });
 

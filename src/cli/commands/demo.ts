@@ -1,7 +1,7 @@
 // flowsight demo: generate realistic flow logs for a real platform (the MoJ Modernisation
 // Platform), ingest them, print top talkers and rejected traffic, and check the totals.
 
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { EXAMPLE_POLICY, runDemo, runTop } from '../../app/index.js';
 import { UserError } from '../../errors.js';
@@ -21,6 +21,26 @@ function int(text: string, flag: string, min: number): number {
     });
   }
   return Number(text);
+}
+
+/** A word the shell passes on as it is: quoted when it holds anything but safe characters. */
+export function shellWord(w: string): string {
+  return /^[\w./:=@%+,-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * How to run this flowsight again from `cwd`, for the commands the demo suggests: the name npm
+ * linked (`flowsight`, or `npx flowsight` from a project's node_modules); this checkout's
+ * `bin/flowsight.js` or built CLI with node, its source with tsx, relative to `cwd`; else (run
+ * from elsewhere, as by a test) `flowsight`.
+ */
+export function selfCommand(script: string | undefined, cwd: string): string {
+  if (script === undefined) return 'flowsight';
+  const at = () => shellWord(relative(cwd, script) || script);
+  if (/node_modules[\\/]\.bin[\\/]flowsight$/.test(script)) return 'npx flowsight';
+  if (basename(script) === 'flowsight.js' || /dist[\\/]cli[\\/]main\.js$/.test(script)) return `node ${at()}`;
+  if (/src[\\/]cli[\\/]main\.ts$/.test(script)) return `npx tsx ${at()}`;
+  return 'flowsight';
 }
 
 export function demoCommand(io: Io, setExit: (code: number) => void): Command {
@@ -112,13 +132,14 @@ export function demoCommand(io: Io, setExit: (code: number) => void): Command {
         }
         io.stdout.write(demoCheckText(r.check));
         if (!r.check.comparison.agrees) setExit(1);
+        const me = selfCommand(process.argv[1], process.cwd());
+        const at = shellWord(db);
+        const policyFile = shellWord(relative(process.cwd(), EXAMPLE_POLICY));
         io.stdout.write(
-          `\nTry next:\n  node bin/flowsight.js top dst,dstport --db ${db} --filter "action reject"\n  node bin/flowsight.js flows --db ${db} --filter "dst port 3389" --limit 10\n  node bin/flowsight.js sql "SELECT kind, count(*), sum(bytes) FROM flows GROUP BY kind" --db ${db}\n  node bin/flowsight.js check --policy ${relative(process.cwd(), EXAMPLE_POLICY)} --db ${db}\n`,
+          `\nTry next:\n  ${me} top dst,dstport --db ${at} --filter "action reject"\n  ${me} flows --db ${at} --filter "dst port 3389" --limit 10\n  ${me} sql "SELECT kind, count(*), sum(bytes) FROM flows GROUP BY kind" --db ${at}\n  ${me} check --policy ${policyFile} --db ${at}\n`,
         );
         if (!opts.serve) {
-          io.stdout.write(
-            `  node bin/flowsight.js serve --db ${db} --policy ${relative(process.cwd(), EXAMPLE_POLICY)}    # the dashboard\n`,
-          );
+          io.stdout.write(`  ${me} serve --db ${at} --policy ${policyFile}    # the dashboard\n`);
           return;
         }
         io.stdout.write('\nThe dashboard, over this demo (Ctrl-C to stop):\n');
