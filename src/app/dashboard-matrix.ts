@@ -29,10 +29,22 @@ function foundByPair(
   return out;
 }
 
-function order(cells: readonly MatrixCell[], side: 'from' | 'to'): string[] {
-  const bytes = new Map<string, number>();
-  for (const c of cells) bytes.set(c[side], (bytes.get(c[side]) ?? 0) + c.bytes);
-  return [...bytes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s]) => s);
+/**
+ * The matrix's one order for rows and columns: every segment with traffic either way, in the
+ * policy's code order (by name path: alphabetical, each segment's subtree together), those it
+ * does not name last. One order puts a segment's traffic to itself on the diagonal, and a cell
+ * stays in its place when the range or the filter changes (most traffic first, as before, moved
+ * rows and columns apart and with every filter).
+ */
+export function segmentOrder(cells: readonly MatrixCell[], policy: Policy, level: Level): string[] {
+  const rank = new Map<string, number>();
+  for (const [i, s] of policy.segments.entries()) {
+    const name = lift(s.name, level);
+    if (!rank.has(name)) rank.set(name, i);
+  }
+  const names = new Set(cells.flatMap((c) => [c.from, c.to]));
+  const at = (n: string) => rank.get(n) ?? Number.MAX_SAFE_INTEGER;
+  return [...names].sort((a, b) => at(a) - at(b) || a.localeCompare(b));
 }
 
 export async function matrixView(
@@ -71,5 +83,6 @@ export async function matrixView(
       rules: said?.rules ?? [],
     };
   });
-  return { range, by: req.by, level: req.level, from: order(cells, 'from'), to: order(cells, 'to'), cells };
+  const order = segmentOrder(cells, policy, req.level);
+  return { range, by: req.by, level: req.level, from: order, to: order, cells };
 }

@@ -143,8 +143,9 @@ export interface Matrix {
   readonly range: ResolvedRange;
   readonly by: 'bytes' | 'flows';
   readonly level: 'top' | 'segment';
-  /** segments in display order (most traffic first) */
+  /** rows: every segment with traffic either way, in the policy's order, alphabetical by name path (unnamed ones last) */
   readonly from: readonly string[];
+  /** columns: the same segments in the same order, so a segment's traffic to itself is on the diagonal */
   readonly to: readonly string[];
   readonly cells: readonly MatrixCell[];
 }

@@ -144,6 +144,27 @@ describe('the dashboard with a policy', () => {
     expect(top.from.length).toBeLessThan(m.from.length);
   });
 
+  it("orders the matrix's rows and columns alike, in the policy's order, whatever the filter", async () => {
+    const policy = loadPolicy(POLICY);
+    for (const level of ['segment', 'top'] as const) {
+      const all = await d.matrix({ range, by: 'bytes', level });
+      const rejected = await d.matrix({ range, by: 'flows', level, filter: 'action reject' });
+      for (const m of [all, rejected]) {
+        expect(m.to).toEqual(m.from);
+        const named = new Set(m.cells.flatMap((c) => [c.from, c.to]));
+        expect(new Set(m.from)).toEqual(named);
+        // the policy's order: each name at its first segment (a top level at its subtree's first)
+        const first = (name: string) =>
+          policy.segments.findIndex((s) => (level === 'top' ? s.name.split('/')[0] : s.name) === name);
+        const ranks = m.from.filter((n) => first(n) >= 0).map(first);
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+        expect(m.from.slice(ranks.length).every((n) => first(n) < 0)).toBe(true);
+      }
+      // a filter drops segments, it never moves the others
+      expect(rejected.from).toEqual(all.from.filter((n) => rejected.from.includes(n)));
+    }
+  });
+
   it("lists the generator's planted findings; a violation's explore filter selects its connection's flows", async () => {
     const truth = JSON.parse(readFileSync(join(inject('demoDir'), 'truth.json'), 'utf8')) as Truth;
     const f = await d.findings({ range });
