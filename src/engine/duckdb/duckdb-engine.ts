@@ -33,6 +33,31 @@ export const PARAM_TYPES: Readonly<Record<SqlType, DuckDBType>> = {
   bool: BOOLEAN,
 };
 
+/**
+ * Why a store did not open. DuckDB locks the file for the process that opens it: one process may
+ * write a store while no other has it open, several may read it while none writes.
+ */
+export function openError(path: string, readOnly: boolean, e: unknown): UserError {
+  const message = (e as Error).message ?? String(e);
+  const held = /Could not set lock on file[^\n]*?held in (.*?) \(PID (\d+)\)/.exec(message);
+  if (held !== null) {
+    const by = `process ${held[2]} (${held[1]})`;
+    return readOnly
+      ? new UserError('store.busy', `the flow store '${path}' is being written by ${by}`, {
+          hint: 'a flowsight ingest holds a store while it loads, and no other process can read it meanwhile: run this again when it has finished',
+          cause: e,
+        })
+      : new UserError('store.busy', `the flow store '${path}' is open in ${by}`, {
+          hint: 'a store can be written only while no other process has it open: stop that process (a flowsight serve, check or ingest) and ingest again, or ingest into another --db',
+          cause: e,
+        });
+  }
+  return new UserError('store.unreadable', `cannot open the flow store '${path}': ${message}`, {
+    hint: 'check that the path is a flowsight store (a DuckDB file)',
+    cause: e,
+  });
+}
+
 export interface DuckdbOptions {
   readonly path: string;
   /** read-only, with file access and configuration changes refused (for queries and user SQL) */
@@ -95,14 +120,7 @@ export class DuckdbEngine implements Engine {
     try {
       instance = await DuckDBInstance.create(opts.path, config);
     } catch (e) {
-      throw new UserError(
-        'store.unreadable',
-        `cannot open the flow store '${opts.path}': ${(e as Error).message}`,
-        {
-          hint: 'check the path; another flowsight ingest may hold the store open for writing',
-          cause: e,
-        },
-      );
+      throw openError(opts.path, opts.readOnly === true, e);
     }
     const engine = new DuckdbEngine(instance, await instance.connect(), opts.path);
     if (!opts.readOnly) await ensureSchema(engine.connection);
