@@ -39,15 +39,26 @@ export interface IngestRequest {
   readonly groupFlows?: number;
 }
 
-export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<IngestReport> {
+export async function runIngest(
+  cfg: AppConfig,
+  req: IngestRequest,
+  /** a writable engine on cfg.db to load through, kept open (its memory limit as it is); default: one of its own */
+  store?: DuckdbEngine,
+): Promise<IngestReport> {
   const format = req.format === undefined ? undefined : parseFormat(req.format, '--format');
   const steps =
-    typeof req.memoryLimit === 'string' ? [req.memoryLimit] : [...(req.memoryLimit ?? WRITER_MEMORY_STEPS)];
-  const engine = await DuckdbEngine.open({
-    path: cfg.db,
-    readOnly: false,
-    memoryLimit: steps.shift() as string,
-  });
+    store !== undefined
+      ? []
+      : typeof req.memoryLimit === 'string'
+        ? [req.memoryLimit]
+        : [...(req.memoryLimit ?? WRITER_MEMORY_STEPS)];
+  const engine =
+    store ??
+    (await DuckdbEngine.open({
+      path: cfg.db,
+      readOnly: false,
+      memoryLimit: steps.shift() as string,
+    }));
   try {
     await prepareStore(engine);
     const before = num((await engine.query(hourlyUpkeep.lastHour())).rows[0]?.hour);
@@ -94,7 +105,7 @@ export async function runIngest(cfg: AppConfig, req: IngestRequest): Promise<Ing
       await engine.transaction(hourlyUpkeep.compact(a, b));
     return report;
   } finally {
-    await engine.close();
+    if (store === undefined) await engine.close();
   }
 }
 

@@ -70,14 +70,19 @@ export interface Span {
   readonly last: number | undefined;
 }
 
+/** Where checks wait their turn: one at a time on a connection (they share its temporary tables). */
+export interface CheckLane {
+  tail: Promise<unknown>;
+}
+
 export function policyChecks(
   policy: Policy,
   run: (node: SqlNode) => Promise<QueryResult>,
   now: () => Date,
   span: Span,
+  lane: CheckLane = { tail: Promise.resolve() },
 ): Checks {
   const done = new Map<string, Promise<CheckResult>>();
-  let tail: Promise<unknown> = Promise.resolve();
   return {
     get(asked, before) {
       // "the last 24 h" of a 4 h store: 20 h without records are not 20 h of silence
@@ -87,8 +92,8 @@ export function policyChecks(
       const hit = done.get(key);
       if (hit !== undefined) return hit;
       const req = { since, until, now: Math.floor(now().getTime() / 1000) };
-      const p = tail.then(() => evaluateCheck(policy, req, async (node) => (await run(node)).rows));
-      tail = p.catch(() => undefined);
+      const p = lane.tail.then(() => evaluateCheck(policy, req, async (node) => (await run(node)).rows));
+      lane.tail = p.catch(() => undefined);
       done.set(key, p);
       p.catch(() => done.delete(key)); // a failed check (a timeout) is tried again next time
       if (done.size > KEPT) done.delete(done.keys().next().value as string);

@@ -15,7 +15,14 @@ import { flows } from './dashboard-flows.js';
 import { labelTables } from './dashboard-labels.js';
 import { matrixView } from './dashboard-matrix.js';
 import { overview } from './dashboard-overview.js';
-import { policyChecks, type Span, segmentColumns, segmentDimension } from './dashboard-policy.js';
+import {
+  type CheckLane,
+  type Checks,
+  policyChecks,
+  type Span,
+  segmentColumns,
+  segmentDimension,
+} from './dashboard-policy.js';
 import { resolveRange } from './dashboard-range.js';
 import { sankey } from './dashboard-sankey.js';
 import type * as T from './dashboard-types.js';
@@ -23,6 +30,11 @@ import { CHECK_LIMITS, DEFAULT_LIMITS, type QueryLimits, queryRunner } from './q
 
 export interface DashboardConfig {
   readonly db: string;
+  /**
+   * the store, open for writing in this process (`serve --ingest`): the views and the check read
+   * it through connections of their own, and refresh() takes in what was written since
+   */
+  readonly store?: DuckdbEngine;
   /** a policy file: segment dimensions, the matrix and findings */
   readonly policy?: string;
   readonly now?: () => Date;
@@ -37,6 +49,8 @@ export interface Dashboard {
   /** need a policy (`policy.missing` without one) */
   matrix(req: T.MatrixRequest): Promise<T.Matrix>;
   findings(req: T.ViewRequest): Promise<T.FindingsView>;
+  /** reads the store's span again and forgets the checks: after new flows were written (live store only changes) */
+  refresh(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,41 +123,66 @@ function metaOf(db: string, span: Row, loaded: Loaded | undefined): T.Meta {
   };
 }
 
-/** The policy check on an engine of its own (a long check does not hold up the other views), started for the default range. */
-async function startChecks(db: string, policy: Policy, ctx: ViewContext, span: Span, now: () => Date) {
-  const engine = await DuckdbEngine.open({ path: db, readOnly: true });
-  const checks = policyChecks(policy, queryRunner(engine, CHECK_LIMITS), now, span);
+/** An engine for the dashboard: a connection of the live store, or the store opened read-only. */
+const engineOn = (cfg: DashboardConfig): Promise<DuckdbEngine> =>
+  cfg.store?.sibling() ?? DuckdbEngine.open({ path: cfg.db, readOnly: true });
+
+/** The checks over one state of the store, the one of the default range started. */
+function startChecks(
+  policy: Policy,
+  run: ReturnType<typeof queryRunner>,
+  ctx: ViewContext,
+  span: Span,
+  now: () => Date,
+  lane: CheckLane,
+): Checks {
+  const checks = policyChecks(policy, run, now, span, lane);
   if (span.last !== undefined) {
     const r = ctx.range({ last: '24h' });
     checks.get(r.since, r.until).catch(() => undefined); // a failure shows when the view asks again
   }
-  return { engine, checks };
+  return checks;
 }
 
 export async function openDashboard(cfg: DashboardConfig): Promise<Dashboard> {
   const loaded = cfg.policy === undefined ? undefined : { file: cfg.policy, policy: loadPolicy(cfg.policy) };
   const policy = loaded?.policy;
-  const engine = await DuckdbEngine.open({ path: cfg.db, readOnly: true });
+  const engine = await engineOn(cfg);
   const now = cfg.now ?? (() => new Date());
-  // the store cannot change while we hold it open read-only (DuckDB locks the file): its span is read once
-  const span = (await engine.query(extent())).rows[0] ?? {};
-  const bounds: Span = { first: num(span.first) ?? undefined, last: num(span.last) ?? undefined };
-  const ctx = viewContext(queryRunner(engine, cfg.limits ?? DEFAULT_LIMITS), bounds.last, now, policy);
-  const checker = policy === undefined ? undefined : await startChecks(cfg.db, policy, ctx, bounds, now);
-  const meta = metaOf(cfg.db, span, loaded);
+  const run = queryRunner(engine, cfg.limits ?? DEFAULT_LIMITS);
+  // the check on an engine of its own: a long check does not hold up the other views
+  const checkEngine = policy === undefined ? undefined : await engineOn(cfg);
+  const checkRun = checkEngine === undefined ? undefined : queryRunner(checkEngine, CHECK_LIMITS);
+  const lane: CheckLane = { tail: Promise.resolve() };
+  // what depends on the store's span: read once (a store held open read-only cannot change; DuckDB
+  // locks the file), and again on refresh() for a live one
+  const state = async () => {
+    const span = (await engine.query(extent())).rows[0] ?? {};
+    const bounds: Span = { first: num(span.first) ?? undefined, last: num(span.last) ?? undefined };
+    const ctx = viewContext(run, bounds.last, now, policy);
+    const checks =
+      policy === undefined || checkRun === undefined
+        ? undefined
+        : startChecks(policy, checkRun, ctx, bounds, now, lane);
+    return { ctx, checks, meta: metaOf(cfg.db, span, loaded) };
+  };
+  let s = await state();
   return {
-    meta: () => meta,
-    overview: (req) => overview(ctx, req),
-    sankey: (req) => sankey(ctx, req),
-    flows: (req) => flows(ctx, req),
+    meta: () => s.meta,
+    overview: (req) => overview(s.ctx, req),
+    sankey: (req) => sankey(s.ctx, req),
+    flows: (req) => flows(s.ctx, req),
     matrix: (req) =>
-      policy === undefined || checker === undefined
+      policy === undefined || s.checks === undefined
         ? Promise.reject(noPolicy())
-        : matrixView(ctx, req, policy, checker.checks),
+        : matrixView(s.ctx, req, policy, s.checks),
     findings: (req) =>
-      checker === undefined ? Promise.reject(noPolicy()) : findingsView(ctx, req, checker.checks),
+      s.checks === undefined ? Promise.reject(noPolicy()) : findingsView(s.ctx, req, s.checks),
+    refresh: async () => {
+      s = await state();
+    },
     close: async () => {
-      await checker?.engine.close();
+      await checkEngine?.close();
       await engine.close();
     },
   };

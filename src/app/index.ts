@@ -25,5 +25,6 @@ export {
   EXAMPLE_RULES,
   type TruthComparison,
 } from './demo-check.js';
+export { type IngestLoop, ingestEvery, LIVE_MEMORY_LIMIT, type LiveIngest, openLiveStore } from './live.js';
 export { DEFAULT_LIMITS, type QueryLimits } from './query-runner.js';
 export { parseTime } from './time.js';

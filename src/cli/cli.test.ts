@@ -8,6 +8,7 @@ import { DuckdbEngine } from '../engine/index.js';
 import { HOURLY_TABLE, hourlyTable } from '../policy/index.js';
 import { ident, type SqlNode, sql } from '../sql/index.js';
 import { selfCommand, shellWord } from './commands/demo.js';
+import { parseInterval } from './commands/serve.js';
 
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -295,6 +296,28 @@ describe('flowsight demo', () => {
     const clash = await demo(out, '5');
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/holds a demo made with other options/);
+  });
+});
+
+describe('flowsight serve --ingest', () => {
+  it('reads --every as seconds, or with s, m or h, and refuses less than 10 s', () => {
+    expect(parseInterval('90', '--every')).toBe(90);
+    expect(parseInterval('30s', '--every')).toBe(30);
+    expect(parseInterval(' 5m', '--every')).toBe(300);
+    expect(parseInterval('1h', '--every')).toBe(3600);
+    for (const bad of ['5', '0m', '1.5m', '5 min', 'm', '-30s', ''])
+      expect(() => parseInterval(bad, '--every')).toThrow(
+        /--every '.*' is not an interval of 10 seconds or more/,
+      );
+  });
+
+  it('refuses --every or --format without --ingest, before opening anything', async () => {
+    const db = join(dir, 'none.duckdb');
+    for (const flag of ['--every', '--format']) {
+      const r = await runCli(['serve', '--db', db, flag, flag === '--every' ? '5m' : 'version srcaddr']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${flag} applies to --ingest, which is not given`);
+    }
   });
 });
 

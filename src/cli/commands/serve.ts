@@ -2,7 +2,15 @@
 // its JSON API, over one store, until Ctrl-C. `flowsight demo` ends the same way.
 
 import { Command } from 'commander';
-import { openDashboard } from '../../app/index.js';
+import {
+  type Dashboard,
+  type IngestLoop,
+  ingestEvery,
+  type LiveIngest,
+  openDashboard,
+  openLiveStore,
+} from '../../app/index.js';
+import type { DuckdbEngine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
 import { DashboardServer, isLoopback, newToken } from '../../server/index.js';
 import type { Io } from '../io.js';
@@ -17,6 +25,35 @@ export interface ServeOptions {
   readonly token?: string;
   /** when the port is taken, take any free one (the demo) */
   readonly anyPort?: boolean;
+  /** load these inputs into the store now and at an interval, while serving it */
+  readonly ingest?: LiveIngest;
+}
+
+const INTERVAL_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/** Seconds for `--every` ('90', '30s', '5m', '1h'), at least 10. */
+export function parseInterval(text: string, flag: string): number {
+  const m = /^(\d+)([smh]?)$/.exec(text.trim());
+  const seconds = m === null ? Number.NaN : Number(m[1]) * (INTERVAL_UNITS[m[2] || 's'] as number);
+  if (!(seconds >= 10)) {
+    throw new UserError('cli.bad-interval', `${flag} '${text}' is not an interval of 10 seconds or more`, {
+      at: flag,
+      hint: `e.g. ${flag} 5m (or 300, 30s, 1h)`,
+    });
+  }
+  return seconds;
+}
+
+/** One line per load while serving: what it stored, skipped and could not read. */
+function ingestLine(r: Parameters<Parameters<typeof ingestEvery>[3]['ran']>[0], now: Date): string {
+  const at = now.toISOString().slice(0, 19).replace('T', ' ');
+  if ('error' in r) {
+    const hint = r.error instanceof UserError && r.error.hint !== undefined ? ` (${r.error.hint})` : '';
+    return `${at} ingest failed: ${r.error.message}${hint}; trying again at the next interval\n`;
+  }
+  const { report: x } = r;
+  const failed = x.failed.map((f) => `\n  cannot read ${f.path}: ${f.error.message}`).join('');
+  return `${at} ingest: ${count(x.flows)} flows from ${count(x.files)} files, ${count(x.skippedFiles)} already stored${failed}\n`;
 }
 
 function stopped(): Promise<void> {
@@ -63,12 +100,30 @@ export async function serveDashboard(
   until: Promise<void> = stopped(),
 ): Promise<void> {
   const token = o.token ?? (isLoopback(o.host) ? undefined : newToken());
-  const dashboard = await openDashboard({
-    db: o.db,
-    now: io.now,
-    ...(o.policy === undefined ? {} : { policy: o.policy }),
+  const store: DuckdbEngine | undefined = o.ingest === undefined ? undefined : await openLiveStore(o.db);
+  let dashboard: Dashboard;
+  try {
+    dashboard = await openDashboard({
+      db: o.db,
+      now: io.now,
+      ...(store === undefined ? {} : { store }),
+      ...(o.policy === undefined ? {} : { policy: o.policy }),
+    });
+  } catch (e) {
+    await store?.close();
+    throw e;
+  }
+  const server = await listen(o, dashboard, token).catch(async (e: unknown) => {
+    await store?.close();
+    throw e;
   });
-  const server = await listen(o, dashboard, token);
+  const loop: IngestLoop | undefined =
+    store === undefined || o.ingest === undefined
+      ? undefined
+      : ingestEvery(o.db, store, o.ingest, {
+          ran: (r) => io.stderr.write(ingestLine(r, io.now())),
+          stored: () => dashboard.refresh(),
+        });
   const m = dashboard.meta();
   const link = token === undefined ? server.url : `${server.url}?token=${encodeURIComponent(token)}`;
   const span =
@@ -81,11 +136,16 @@ export async function serveDashboard(
       (o.token === undefined && token !== undefined
         ? `token (shown once; it is in the link): ${token}\n`
         : '') +
+      (o.ingest === undefined
+        ? ''
+        : `loading ${o.ingest.inputs.join(' ')} now and every ${o.ingest.everySeconds} s after a load ends\n`) +
       'press Ctrl-C to stop\n',
   );
   await until;
+  await loop?.stop();
   await server.close();
   await dashboard.close();
+  await store?.close();
 }
 
 export function serveCommand(io: Io): Command {
@@ -97,23 +157,59 @@ export function serveCommand(io: Io): Command {
     .option('--port <n>', 'the port (0 picks a free one)', '8080')
     .option('--host <address>', 'the address to bind; off loopback a token is required', '127.0.0.1')
     .option('--token <token>', 'require this token (one is generated when --host is not loopback)')
+    .option(
+      '--ingest <paths...>',
+      'while serving, load these flow logs (as flowsight ingest does) now and again after each --every; files already stored are skipped',
+    )
+    .option('--every <interval>', 'time between loads with --ingest: 30s, 5m, 1h (default: 5m)')
+    .option('--format <fields>', 'with --ingest: the flow log format of input without a header line')
     .addHelpText(
       'after',
-      '\nExample:\n  flowsight serve --db net.duckdb --policy policy.yaml\n  flowsight serve --host 0.0.0.0 --port 9000   # prints a link with a generated token',
+      '\nExamples:\n  flowsight serve --db net.duckdb --policy policy.yaml\n  flowsight serve --host 0.0.0.0 --port 9000   # prints a link with a generated token\n  flowsight serve --db net.duckdb --policy policy.yaml --ingest ./AWSLogs --every 5m   # new logs show up as they land\n\nA store is written by one process at a time, and no other process can open it meanwhile: to load\nnew logs while the dashboard serves, give them to serve with --ingest rather than running ingest.',
     )
-    .action(async (opts: { db: string; policy?: string; port: string; host: string; token?: string }) => {
-      if (opts.token !== undefined && opts.token.length < 16) {
-        throw new UserError('cli.bad-token', 'the --token is shorter than 16 characters', {
-          at: '--token',
-          hint: 'use a long random token, or leave --token out to have one generated',
+    .action(
+      async (opts: {
+        db: string;
+        policy?: string;
+        port: string;
+        host: string;
+        token?: string;
+        ingest?: string[];
+        every?: string;
+        format?: string;
+      }) => {
+        const alone =
+          opts.ingest === undefined
+            ? ['every', 'format'].find((k) => k in opts && opts[k as 'every'] !== undefined)
+            : undefined;
+        if (alone !== undefined) {
+          throw new UserError('cli.needs-ingest', `--${alone} applies to --ingest, which is not given`, {
+            at: `--${alone}`,
+            hint: 'add --ingest <paths> to load flow logs while serving, or leave --' + alone + ' out',
+          });
+        }
+        if (opts.token !== undefined && opts.token.length < 16) {
+          throw new UserError('cli.bad-token', 'the --token is shorter than 16 characters', {
+            at: '--token',
+            hint: 'use a long random token, or leave --token out to have one generated',
+          });
+        }
+        await serveDashboard(io, {
+          db: opts.db,
+          host: opts.host,
+          port: parseCount(opts.port, '--port', 0, 65535),
+          ...(opts.policy === undefined ? {} : { policy: opts.policy }),
+          ...(opts.token === undefined ? {} : { token: opts.token }),
+          ...(opts.ingest === undefined
+            ? {}
+            : {
+                ingest: {
+                  inputs: opts.ingest,
+                  everySeconds: parseInterval(opts.every ?? '5m', '--every'),
+                  ...(opts.format === undefined ? {} : { format: opts.format }),
+                },
+              }),
         });
-      }
-      await serveDashboard(io, {
-        db: opts.db,
-        host: opts.host,
-        port: parseCount(opts.port, '--port', 0, 65535),
-        ...(opts.policy === undefined ? {} : { policy: opts.policy }),
-        ...(opts.token === undefined ? {} : { token: opts.token }),
-      });
-    });
+      },
+    );
 }

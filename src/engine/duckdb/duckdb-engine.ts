@@ -66,6 +66,11 @@ export interface DuckdbOptions {
   readonly threads?: number;
   /** DuckDB's memory limit for a writer, in DuckDB's notation ('256MB', '1GB'); default the first of WRITER_MEMORY_STEPS */
   readonly memoryLimit?: string;
+  /**
+   * a writer whose SQL may not read or write files (DuckDB external access off, for good): a
+   * store written and queried by one process, as `flowsight serve --ingest` does
+   */
+  readonly noFileAccess?: boolean;
 }
 
 /**
@@ -96,7 +101,20 @@ export class DuckdbEngine implements Engine {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     readonly path: string,
+    /** whether close() closes the instance too (a sibling closes its connection only) */
+    private readonly owner = true,
   ) {}
+
+  /**
+   * Another engine on this one's store and DuckDB instance: a connection of its own (its own
+   * temporary tables, interrupted alone), the same cache, and every commit of the others seen
+   * by its next query. Close it before this one.
+   */
+  async sibling(): Promise<DuckdbEngine> {
+    const engine = new DuckdbEngine(this.instance, await this.instance.connect(), this.path, false);
+    await engine.connection.run(coreViewSql());
+    return engine;
+  }
 
   static async open(opts: DuckdbOptions): Promise<DuckdbEngine> {
     if (opts.readOnly && opts.path !== ':memory:' && !existsSync(opts.path)) {
@@ -114,6 +132,7 @@ export class DuckdbEngine implements Engine {
           preserve_insertion_order: 'false',
           memory_limit: opts.memoryLimit ?? WRITER_MEMORY_LIMIT,
           storage_compatibility_version: 'v1.5.0',
+          ...(opts.noFileAccess === true ? { enable_external_access: 'false' } : {}),
         };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
     let instance: DuckDBInstance;
@@ -184,7 +203,7 @@ export class DuckdbEngine implements Engine {
 
   async close(): Promise<void> {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.owner) this.instance.closeSync();
   }
 }
 
