@@ -92,14 +92,21 @@ export async function runIngest(
         return next;
       },
     };
-    const report = await ingest(req.inputs, sink, {
-      exclude: [cfg.db, `${cfg.db}.wal`],
-      ...(req.workers === undefined ? {} : { workers: req.workers }),
-      ...(format === undefined ? {} : { format }),
-      ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
-      ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
-      ...(req.groupFlows === undefined ? {} : { groupFlows: req.groupFlows }),
-    });
+    let report: IngestReport;
+    try {
+      report = await ingest(req.inputs, sink, {
+        exclude: [cfg.db, `${cfg.db}.wal`],
+        ...(req.workers === undefined ? {} : { workers: req.workers }),
+        ...(format === undefined ? {} : { format }),
+        ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
+        ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
+        ...(req.groupFlows === undefined ? {} : { groupFlows: req.groupFlows }),
+      });
+    } finally {
+      // the run's staging memory goes now, not with the engine (a live store's lives on)
+      if (writer.inTransaction) await writer.rollback();
+      await writer.release();
+    }
     // hours written by several transactions hold a row per transaction and key: merge them
     for (const [a, b] of overlappingHours(spans, before))
       await engine.transaction(hourlyUpkeep.compact(a, b));

@@ -10,7 +10,6 @@ import {
   openDashboard,
   openLiveStore,
 } from '../../app/index.js';
-import type { DuckdbEngine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
 import { DashboardServer, isLoopback, newToken } from '../../server/index.js';
 import type { Io } from '../io.js';
@@ -100,7 +99,7 @@ export async function serveDashboard(
   until: Promise<void> = stopped(),
 ): Promise<void> {
   const token = o.token ?? (isLoopback(o.host) ? undefined : newToken());
-  const store: DuckdbEngine | undefined = o.ingest === undefined ? undefined : await openLiveStore(o.db);
+  const store: Awaited<ReturnType<typeof openLiveStore>> | undefined = o.ingest === undefined ? undefined : await openLiveStore(o.db);
   let dashboard: Dashboard;
   try {
     dashboard = await openDashboard({

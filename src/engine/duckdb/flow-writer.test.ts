@@ -156,6 +156,36 @@ describe('the DuckDB flow writer', () => {
     await again.close();
   });
 
+  it('lets a writer go between runs on one connection, as serve --ingest loads again and again', async () => {
+    const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
+    const first = await engine.writer();
+    await first.begin();
+    const id = first.startFile();
+    first.append(sample(), id);
+    await expect(first.release()).rejects.toThrow(/a transaction is open/);
+    first.endFile(id, { path: 'a.log', size: 10, hash: 'h1' }, 0);
+    await first.commit(new Date(0));
+    await first.release();
+    await expect(first.begin()).rejects.toThrow(/released/);
+    const next = await engine.writer();
+    expect(next.findIngested(10, 'h1')).toEqual({ path: 'a.log' });
+    await next.begin();
+    const id2 = next.startFile();
+    expect(id2).toBe(id + 1);
+    next.append(sample(), id2);
+    next.endFile(id2, { path: 'b.log', size: 11, hash: 'h2' }, 0);
+    await next.commit(new Date(0));
+    await next.release();
+    const r = await engine.query(
+      sql`SELECT source, count(*) AS n FROM flows GROUP BY source ORDER BY source`,
+    );
+    expect(r.rows).toEqual([
+      { source: 'a.log', n: 3n },
+      { source: 'b.log', n: 3n },
+    ]);
+    await engine.close();
+  });
+
   it('keeps files apart when their batches interleave in one transaction', async () => {
     const engine = await DuckdbEngine.open({ path: join(dir, 's.duckdb'), readOnly: false });
     const w = await engine.writer();

@@ -105,6 +105,8 @@ export class FlowWriter {
   private txOpen = false;
   /** an append or commit failed: nothing more is appended until rollback() */
   private failed = false;
+  /** release() was called: no transaction begins */
+  private released = false;
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -172,6 +174,7 @@ export class FlowWriter {
   /** Opens a transaction for one or more files. */
   async begin(): Promise<void> {
     if (this.txOpen) throw new Error('a transaction is already open');
+    if (this.released) throw new Error('this writer was released: open another');
     await this.conn.run('BEGIN TRANSACTION');
     this.txOpen = true;
     this.pendingDict = [];
@@ -321,6 +324,14 @@ export class FlowWriter {
       // a COMMIT that failed has already ended the transaction in DuckDB
       if (!/no transaction is active/i.test((e as Error).message)) throw e;
     }
+  }
+
+  /** Done with this writer (no transaction open): its staging memory is let go; it appends no more. */
+  async release(): Promise<void> {
+    if (this.txOpen) throw new Error('a transaction is open: commit or roll back first');
+    this.released = true;
+    await this.stages.core.release();
+    await this.stages.wide.release();
   }
 
   private requireTransaction(): void {
