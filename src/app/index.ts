@@ -25,6 +25,14 @@ export {
   EXAMPLE_RULES,
   type TruthComparison,
 } from './demo-check.js';
-export { type IngestLoop, ingestEvery, LIVE_MEMORY_LIMIT, type LiveIngest, openLiveStore } from './live.js';
+export {
+  type IngestLoop,
+  ingestEvery,
+  LIVE_MEMORY_LIMIT,
+  type LiveIngest,
+  type LiveRun,
+  openLiveStore,
+} from './live.js';
+export { type LivePick, SETTLE_SECONDS } from './live-files.js';
 export { DEFAULT_LIMITS, type QueryLimits } from './query-runner.js';
 export { parseTime } from './time.js';

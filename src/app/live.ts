@@ -1,13 +1,14 @@
 // A store the dashboard serves while new flow logs are loaded into it, in one process: DuckDB lets
 // one process write a store only while no other has it open, so `flowsight serve --ingest` holds
 // it for writing (file access off, as for any store the dashboard serves), loads the inputs now
-// and again at an interval (files already stored are skipped by their content), and has the
-// dashboard read its span again after each run that stored flows.
+// and again at an interval (each file once, after it has stopped changing: live-files.ts), and
+// has the dashboard read its span again after each run that stored flows.
 
 import { DuckdbEngine } from '../engine/index.js';
 import type { UserError } from '../errors.js';
 import type { IngestReport } from '../ingest/index.js';
 import { runIngest } from './app.js';
+import { LiveFiles, type LivePick } from './live-files.js';
 
 /**
  * DuckDB's memory for a store written and queried by one process: the views' and the check's
@@ -22,6 +23,14 @@ export interface LiveIngest {
   /** the flow log's format, for input without a header line */
   readonly format?: string;
   readonly workers?: number;
+  /** seconds a file must have gone unmodified before it is read (default SETTLE_SECONDS) */
+  readonly settleSeconds?: number;
+}
+
+/** One load: what it found (`pick`) and, when there were files to read, what it stored. */
+export interface LiveRun {
+  readonly pick: LivePick;
+  readonly report?: IngestReport;
 }
 
 /** The store, opened for writing with file access off. */
@@ -36,33 +45,41 @@ export interface IngestLoop {
 
 /**
  * Loads `live.inputs` into `store` now and every `live.everySeconds` after a run ends (runs never
- * overlap). After each run: `ran` with its report or its error (a failed run is tried again at
- * the next interval); `stored` after a run that stored flows, awaited before the next.
+ * overlap), each file once it has settled (LiveFiles). After each run that found something to
+ * say: `ran` with what it found and stored, or its error (a failed run is tried again at the next
+ * interval); `stored` after a run that stored flows, awaited before the next.
  */
 export function ingestEvery(
   db: string,
   store: DuckdbEngine,
   live: LiveIngest,
   hooks: {
-    readonly ran: (r: { report: IngestReport } | { error: UserError | Error }) => void;
+    readonly ran: (r: { run: LiveRun } | { error: UserError | Error }) => void;
     readonly stored: () => Promise<void>;
   },
 ): IngestLoop {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
+  const files = new LiveFiles(live.inputs, [db, `${db}.wal`], live.settleSeconds);
   const once = async () => {
     try {
+      const pick = await files.pick(Date.now());
+      if (pick.read.length === 0) {
+        if (pick.waiting.length > 0 || pick.changed.length > 0) hooks.ran({ run: { pick } });
+        return;
+      }
       const report = await runIngest(
         { db },
         {
-          inputs: live.inputs,
+          inputs: pick.read,
           ...(live.format === undefined ? {} : { format: live.format }),
           ...(live.workers === undefined ? {} : { workers: live.workers }),
         },
         store,
       );
-      hooks.ran({ report });
+      files.done(report.failed.map((f) => f.path));
+      hooks.ran({ run: { pick, report } });
       if (report.flows > 0) await hooks.stored();
     } catch (e) {
       hooks.ran({ error: e as Error });

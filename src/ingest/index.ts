@@ -7,3 +7,4 @@ export {
   type IngestReport,
   ingest,
 } from './pipeline.js';
+export { expandInputs, type InputFile } from './sources/file.js';

@@ -9,6 +9,7 @@ import {
   type LiveIngest,
   openDashboard,
   openLiveStore,
+  SETTLE_SECONDS,
 } from '../../app/index.js';
 import { UserError } from '../../errors.js';
 import { DashboardServer, isLoopback, newToken } from '../../server/index.js';
@@ -43,16 +44,32 @@ export function parseInterval(text: string, flag: string): number {
   return seconds;
 }
 
-/** One line per load while serving: what it stored, skipped and could not read. */
+/** What a load while serving did: what it stored, skipped, could not read, and left for later. */
 function ingestLine(r: Parameters<Parameters<typeof ingestEvery>[3]['ran']>[0], now: Date): string {
   const at = now.toISOString().slice(0, 19).replace('T', ' ');
   if ('error' in r) {
     const hint = r.error instanceof UserError && r.error.hint !== undefined ? ` (${r.error.hint})` : '';
     return `${at} ingest failed: ${r.error.message}${hint}; trying again at the next interval\n`;
   }
-  const { report: x } = r;
-  const failed = x.failed.map((f) => `\n  cannot read ${f.path}: ${f.error.message}`).join('');
-  return `${at} ingest: ${count(x.flows)} flows from ${count(x.files)} files, ${count(x.skippedFiles)} already stored${failed}\n`;
+  const { pick, report: x } = r.run;
+  const lines: string[] = [];
+  if (x !== undefined) {
+    const dup = x.skippedFiles > 0 ? `, ${count(x.skippedFiles)} already stored` : '';
+    lines.push(`${at} ingest: ${count(x.flows)} flows from ${count(x.files)} files${dup}`);
+    for (const f of x.failed)
+      lines.push(`  cannot read ${f.path}: ${f.error.message} (read again once it changes)`);
+  }
+  if (pick.waiting.length > 0) {
+    lines.push(
+      `${at} ingest: ${count(pick.waiting.length)} files still being written (modified in the last ${SETTLE_SECONDS} s), read at a later load`,
+    );
+  }
+  for (const f of pick.changed) {
+    lines.push(
+      `${at} ingest: ${f} changed after it was stored; not read again, which would store its earlier flows twice (write new flow logs to new files, as AWS does)`,
+    );
+  }
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 function stopped(): Promise<void> {
@@ -99,7 +116,8 @@ export async function serveDashboard(
   until: Promise<void> = stopped(),
 ): Promise<void> {
   const token = o.token ?? (isLoopback(o.host) ? undefined : newToken());
-  const store: Awaited<ReturnType<typeof openLiveStore>> | undefined = o.ingest === undefined ? undefined : await openLiveStore(o.db);
+  const store: Awaited<ReturnType<typeof openLiveStore>> | undefined =
+    o.ingest === undefined ? undefined : await openLiveStore(o.db);
   let dashboard: Dashboard;
   try {
     dashboard = await openDashboard({
@@ -158,7 +176,7 @@ export function serveCommand(io: Io): Command {
     .option('--token <token>', 'require this token (one is generated when --host is not loopback)')
     .option(
       '--ingest <paths...>',
-      'while serving, load these flow logs (as flowsight ingest does) now and again after each --every; files already stored are skipped',
+      'while serving, load these flow logs (as flowsight ingest does) now and again after each --every; each file once, after 30 s unmodified',
     )
     .option('--every <interval>', 'time between loads with --ingest: 30s, 5m, 1h (default: 5m)')
     .option('--format <fields>', 'with --ingest: the flow log format of input without a header line')
