@@ -1,7 +1,8 @@
 // routeBatch in native code (src/flow/route-batch.ts and sort-batch.ts are the reference, and
 // src/ingest/parse/native-route.test.ts holds the two to the same batches): decides per flow whether it
-// fits the core table, orders the batch core flows first, each part by (interface, start), moves
-// every column, validity bit and kind along, and fills `dur` and `hasPkt` of the core rows.
+// fits the core table, orders the batch core flows first, each part by (interface, direction,
+// remote address, start), moves every column, validity bit and kind along, and fills `dur` and
+// `hasPkt` of the core rows.
 // Returns the core length; the permutation is written out so JavaScript can move `extra`.
 
 #include <node_api.h>
@@ -148,7 +149,8 @@ napi_value Route(napi_env env, napi_callback_info info) {
     group[i] = wide ? 1 : 0;
   }
 
-  // order: (group, interface, start), NULL keys as 0, stable
+  // order: (group, interface, direction, remote address, start), NULL keys as 0, stable
+  // (sort-batch.ts says why and how the direction is told)
   std::vector<uint32_t> k1(n), k2(n), idx(n), tmp, counts;
   uint32_t min1 = 0xffffffffu, max1 = 0, min2 = 0xffffffffu, max2 = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -161,14 +163,60 @@ napi_value Route(napi_env env, napi_callback_info info) {
     max2 = std::max(max2, k2[i]);
   }
   if (n > 1) {
-    if (max1 - min1 + 1 > kMaxCountingRange || max2 - min2 + 1 > kMaxCountingRange) {
+    const bool wideRange = max1 - min1 + 1 > kMaxCountingRange || max2 - min2 + 1 > kMaxCountingRange;
+    // the rows grouped by interface key, in batch order
+    std::vector<uint32_t> byIface(idx);
+    if (wideRange)
+      std::stable_sort(byIface.begin(), byIface.end(), [&](uint32_t x, uint32_t y) { return k1[x] < k1[y]; });
+    else
+      countingPass(byIface, k1, min1, max1 - min1 + 1, tmp, counts);
+    std::vector<uint32_t> out(n, 0), remote(n, 0);
+    auto s4 = [&](uint32_t r) -> int64_t { return isValid(src.valid, r) ? static_cast<int64_t>(u32(src, r)) : -1; };
+    auto d4 = [&](uint32_t r) -> int64_t { return isValid(dst.valid, r) ? static_cast<int64_t>(u32(dst, r)) : -1; };
+    for (uint32_t s = 0; s < n;) {
+      const uint32_t v = k1[byIface[s]];
+      uint32_t e = s + 1;
+      while (e < n && k1[byIface[e]] == v) e++;
+      int64_t x = -1, y = -1;
+      for (uint32_t i = s; i < e && x < 0; i++) {
+        const uint32_t r = byIface[i];
+        if (s4(r) >= 0 && d4(r) >= 0) {
+          x = s4(r);
+          y = d4(r);
+        }
+      }
+      uint32_t nx = 0, ny = 0;
+      for (uint32_t i = s; i < e && x >= 0; i++) {
+        const uint32_t r = byIface[i];
+        const int64_t a = s4(r), c = d4(r);
+        if (a == x || c == x) nx++;
+        if (a == y || c == y) ny++;
+      }
+      const int64_t own = nx >= ny ? x : y;
+      for (uint32_t i = s; i < e; i++) {
+        const uint32_t r = byIface[i];
+        const bool leaves = own >= 0 && s4(r) == own;
+        out[r] = leaves ? 1 : 0;
+        remote[r] = static_cast<uint32_t>(std::max<int64_t>(0, leaves ? d4(r) : s4(r)));
+      }
+      s = e;
+    }
+    if (wideRange) {
       std::stable_sort(idx.begin(), idx.end(), [&](uint32_t x, uint32_t y) {
         if (group[x] != group[y]) return group[x] < group[y];
         if (k1[x] != k1[y]) return k1[x] < k1[y];
+        if (out[x] != out[y]) return out[x] < out[y];
+        if (remote[x] != remote[y]) return remote[x] < remote[y];
         return k2[x] < k2[y];
       });
     } else {
+      std::vector<uint32_t> half(n);
       countingPass(idx, k2, min2, max2 - min2 + 1, tmp, counts);
+      for (uint32_t i = 0; i < n; i++) half[i] = remote[i] & 0xffffu;
+      countingPass(idx, half, 0, 0x10000, tmp, counts);
+      for (uint32_t i = 0; i < n; i++) half[i] = remote[i] >> 16;
+      countingPass(idx, half, 0, 0x10000, tmp, counts);
+      countingPass(idx, out, 0, 2, tmp, counts);
       countingPass(idx, k1, min1, max1 - min1 + 1, tmp, counts);
       countingPass(idx, group, 0, 2, tmp, counts);
     }

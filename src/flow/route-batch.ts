@@ -61,7 +61,7 @@ function classify(b: FlowBatch): Uint8Array {
 /** Orders the batch core flows first (each part by interface and start) and fills dur and hasPkt. */
 export function routeBatch(b: FlowBatch): void {
   const group = classify(b);
-  sortBatch(b, 'interface_id', 'start', group);
+  sortBatch(b, group);
   let core = 0;
   for (let i = 0; i < b.length; i++) if (group[i] === CORE) core++;
   b.coreLength = core;

@@ -1,7 +1,9 @@
-// Sorts a batch's rows in place by (interface, start) so DuckDB's compression sees runs: the
-// same interface, vpc and account ids, and close times, next to each other. Measured on the 2 M
-// bench data with one parse worker: used space 33.8 -> 30.6 B/flow, file 59.8 -> 51-54 B/flow,
-// ingest speed within noise (192 k vs 183 k flows/s). Runs in the parse workers.
+// Sorts a batch's rows in place by (interface, direction, remote address, start) so DuckDB's
+// compression sees runs: the same interface, vpc and account ids, the interface's own address,
+// close remote addresses and times, next to each other. By (interface, start), measured on the
+// 2 M bench data with one parse worker: used space 33.8 -> 30.6 B/flow, file 59.8 -> 51-54 B/flow,
+// ingest speed within noise (192 k vs 183 k flows/s); direction and remote address took the 10 M
+// bench store from 25.2 to 23.1 B/flow at the same speed. Runs in the parse workers (native/route-batch.cc alike).
 
 import type { ColumnData, FlowBatch } from './batch.js';
 import { isValid } from './batch.js';
@@ -54,35 +56,112 @@ function span(key: Uint32Array): [min: number, range: number] {
 }
 
 /**
- * The row order that sorts by (group, key1, key2), stable; NULL keys sort as 0. Two or three
- * counting passes, least significant first: a batch's times span minutes and its interface ids
- * are a small batch-local dictionary, so this is O(n) (a comparison sort took ~0.5 us per flow).
+ * Per row: whether it leaves its interface, and its remote address (0 when NULL). A VPC flow log
+ * record is captured on an interface, and one of its IPv4 addresses is the interface's own: the
+ * source of a flow leaving it, the destination of one arriving. The record does not say which
+ * (version 2 has no flow-direction); in the batch, the interface's own address is the one of the
+ * two addresses of its first row with both that more of its rows hold. Rows of an interface
+ * without such a row (NODATA, IPv6, TGW) count as arriving, from their source address.
+ * `byIface` lists the rows grouped by interface key (rows of a key in batch order).
  */
-function order(
+function directions(
   b: FlowBatch,
-  key1: string,
-  key2: string,
-  group: Uint8Array | undefined,
-): Uint32Array<ArrayBuffer> {
+  iface: Uint32Array,
+  byIface: Uint32Array,
+): { out: Uint32Array<ArrayBuffer>; remote: Uint32Array<ArrayBuffer> } {
+  const n = b.length;
+  const src = b.data.srcaddr_v4 as Uint32Array;
+  const dst = b.data.dstaddr_v4 as Uint32Array;
+  const sv = b.valid.srcaddr_v4 as Uint8Array;
+  const dv = b.valid.dstaddr_v4 as Uint8Array;
+  const out = new Uint32Array(n);
+  const remote = new Uint32Array(n);
+  const s4 = (r: number) => (isValid(sv, r) ? (src[r] as number) : -1);
+  const d4 = (r: number) => (isValid(dv, r) ? (dst[r] as number) : -1);
+  for (let s = 0; s < n; ) {
+    const v = iface[byIface[s] as number];
+    let e = s + 1;
+    while (e < n && iface[byIface[e] as number] === v) e++;
+    let x = -1;
+    let y = -1;
+    for (let i = s; i < e && x < 0; i++) {
+      const r = byIface[i] as number;
+      if (s4(r) >= 0 && d4(r) >= 0) {
+        x = s4(r);
+        y = d4(r);
+      }
+    }
+    let nx = 0;
+    let ny = 0;
+    for (let i = s; i < e && x >= 0; i++) {
+      const r = byIface[i] as number;
+      const a = s4(r);
+      const c = d4(r);
+      if (a === x || c === x) nx++;
+      if (a === y || c === y) ny++;
+    }
+    const own = nx >= ny ? x : y;
+    for (let i = s; i < e; i++) {
+      const r = byIface[i] as number;
+      const leaves = own >= 0 && s4(r) === own;
+      out[r] = leaves ? 1 : 0;
+      remote[r] = Math.max(0, leaves ? d4(r) : s4(r));
+    }
+    s = e;
+  }
+  return { out, remote };
+}
+
+const MASK16 = 0xffff;
+
+/**
+ * The row order that sorts by (group, interface, direction, remote address, start), stable; NULL
+ * keys sort as 0. Counting passes, least significant first: a batch's times span minutes and its
+ * interface ids are a small batch-local dictionary, so this is O(n) (a comparison sort took
+ * ~0.5 us per flow). Ordered by direction and remote address within an interface, each address
+ * column holds runs of the interface's own address and sorted remote ones: DuckDB stored both
+ * uncompressed before (4.3 bytes per flow each on the bench data; docs/specs/ingest.md).
+ */
+function order(b: FlowBatch, group: Uint8Array | undefined): Uint32Array<ArrayBuffer> {
   const n = b.length;
   let idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  const k1 = keys(b, key1);
-  const k2 = keys(b, key2);
+  const k1 = keys(b, 'interface_id');
+  const k2 = keys(b, 'start');
   const [min2, range2] = span(k2);
   const [min1, range1] = span(k1);
-  if (range2 > MAX_COUNTING_RANGE || range1 > MAX_COUNTING_RANGE) {
+  const wide = range2 > MAX_COUNTING_RANGE || range1 > MAX_COUNTING_RANGE;
+  const byIface = wide
+    ? idx.slice().sort((x, y) => (k1[x] as number) - (k1[y] as number) || x - y)
+    : countingPass(idx, k1, min1, range1);
+  const { out, remote } = directions(b, k1, byIface);
+  if (wide) {
     // times spread over more than 12 days in one batch: rare enough for a comparison sort
     const g = group ?? new Uint8Array(n);
     return idx.sort(
       (x, y) =>
         (g[x] as number) - (g[y] as number) ||
         (k1[x] as number) - (k1[y] as number) ||
+        (out[x] as number) - (out[y] as number) ||
+        (remote[x] as number) - (remote[y] as number) ||
         (k2[x] as number) - (k2[y] as number) ||
         x - y,
     );
   }
   idx = countingPass(idx, k2, min2, range2);
+  idx = countingPass(
+    idx,
+    remote.map((a) => a & MASK16),
+    0,
+    MASK16 + 1,
+  );
+  idx = countingPass(
+    idx,
+    remote.map((a) => a >>> 16),
+    0,
+    MASK16 + 1,
+  );
+  idx = countingPass(idx, out, 0, 2);
   idx = countingPass(idx, k1, min1, range1);
   if (group !== undefined) idx = countingPass(idx, Uint32Array.from(group), 0, 2);
   return idx;
@@ -136,12 +215,13 @@ function permute(d: ColumnData, idx: Uint32Array): void {
 }
 
 /**
- * Reorders every column, validity bit, kind and unknown-field entry of the batch by (key1, key2),
- * or by (group, key1, key2) when a per-row group number is given (route-batch.ts puts wide rows last).
+ * Reorders every column, validity bit, kind and unknown-field entry of the batch by (interface,
+ * direction, remote address, start), or by (group, ...) when a per-row group number is given
+ * (route-batch.ts puts wide rows last).
  */
-export function sortBatch(b: FlowBatch, key1 = 'interface_id', key2 = 'start', group?: Uint8Array): void {
+export function sortBatch(b: FlowBatch, group?: Uint8Array): void {
   if (b.length < 2) return;
-  const idx = order(b, key1, key2, group);
+  const idx = order(b, group);
   const bytes = Math.ceil(b.length / 8);
   for (const s of STORAGE_COLUMNS) {
     const mask = b.valid[s.name] as Uint8Array;
