@@ -22,6 +22,7 @@
 
 napi_value RegisterRoute(napi_env env, napi_value exports);   // route-batch.cc
 napi_value RegisterGunzip(napi_env env, napi_value exports);  // gunzip.cc
+napi_value RegisterStageOrder(napi_env env, napi_value exports);  // stage-order.cc
 
 namespace {
 
@@ -654,6 +655,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return nullptr;
   if (RegisterRoute(env, exports) == nullptr) return nullptr;
+  if (RegisterStageOrder(env, exports) == nullptr) return nullptr;
   return RegisterGunzip(env, exports);
 }
 

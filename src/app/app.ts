@@ -13,6 +13,7 @@ import {
   type IngestProgress,
   type IngestReport,
   ingest,
+  nativeReorderStage,
   parseFormat,
 } from '../ingest/index.js';
 import { hourlyTable, hourlyUpkeep, overlappingHours } from '../policy/index.js';
@@ -65,6 +66,7 @@ export async function runIngest(
     const spans: [number, number][] = [];
     const keeper = new HourlyKeeper();
     const writer = await engine.writer({
+      reorder: nativeReorderStage(),
       beforeCommit: async (a, b) => {
         const kept = await keeper.keep(engine, a, b);
         if (kept !== null) spans.push(kept);

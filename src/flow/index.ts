@@ -6,4 +6,12 @@ export * from './ip.js';
 export * from './protocols.js';
 export { routeBatch } from './route-batch.js';
 export { sortBatch } from './sort-batch.js';
+export {
+  type ReorderStage,
+  reorderStage,
+  STAGE_MAX_ROWS,
+  type Stage,
+  type StageColumn,
+  stageOrder,
+} from './stage-order.js';
 export * from './storage.js';

@@ -1,5 +1,11 @@
 // ingest: bytes from sources, parsed into flow batches, handed to a sink.
-export { type Layout, type ParseStats, parseFormat, type RejectSample } from './parse/index.js';
+export {
+  type Layout,
+  nativeReorderStage,
+  type ParseStats,
+  parseFormat,
+  type RejectSample,
+} from './parse/index.js';
 export {
   type FlowSink,
   type IngestOptions,

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBatch, type FlowBatch, parseIPv6, routeBatch, setValid } from '../../flow/index.js';
+import {
+  createBatch,
+  type FlowBatch,
+  parseIPv6,
+  reorderStage,
+  routeBatch,
+  setValid,
+} from '../../flow/index.js';
 import { sql } from '../../sql/index.js';
 import { DuckdbEngine } from './duckdb-engine.js';
 import { copyBits } from './scan-appender.js';
@@ -264,67 +271,75 @@ describe('the DuckDB flow writer', () => {
     await engine.close();
   }, 60_000);
 
-  it('stores each batch ordered by interface, direction and remote address (routeBatch), every row whole', async () => {
-    // 300 k flows of 37 interfaces, each row's fields derived from its number n (in packets):
-    // a row is whole if they still agree after the stage was reordered
-    const n = 300_000;
-    const base = 1_764_000_000;
-    const own = (i: number) => (0x0a000000 | i) >>> 0; // 10.0.0.i
-    const engine = await DuckdbEngine.open({ path: join(dir, 'o.duckdb'), readOnly: false });
-    const w = await engine.writer();
-    await w.begin();
-    const id = w.startFile();
-    for (let from = 0; from < n; from += 32_768) {
-      const len = Math.min(32_768, n - from);
-      const b = createBatch(len);
-      b.strings.push(
-        '000123456789',
-        ...Array.from({ length: 37 }, (_, i) => `eni-${String(i).padStart(17, '0')}`),
-      );
-      const set = (name: string, row: number, v: number) => {
-        const d = b.data[name];
-        if (d instanceof BigInt64Array) d[row] = BigInt(v);
-        else (d as Uint32Array)[row] = v;
-        setValid(b.valid[name] as Uint8Array, row);
-      };
-      for (let r = 0; r < len; r++) {
-        const k = from + r;
-        const iface = k % 37;
-        const remote = (0xc0000000 + Math.imul(k, 2654435761)) >>> 0 || 1;
-        set('version', r, 2);
-        set('account_id', r, 0);
-        set('interface_id', r, 1 + iface);
-        set('srcaddr_v4', r, k % 2 === 1 ? own(iface) : remote);
-        set('dstaddr_v4', r, k % 2 === 1 ? remote : own(iface));
-        set('srcport', r, k % 65_536);
-        if (k % 5 !== 0) set('dstport', r, 443);
-        set('protocol', r, 6);
-        set('packets', r, k);
-        set('bytes', r, 2 * k + 40);
-        set('start', r, base + k);
-        set('end', r, base + k + 60);
-        set('action', r, k % 3 === 0 ? 1 : 0);
-        set('log_status', r, 0);
+  it.each([
+    ['each batch as routeBatch ordered it', undefined, 32_768],
+    ['each stage ordered as one', reorderStage, 122_880],
+  ] as const)(
+    'stores flows by interface, direction and remote address: %s, every row whole',
+    async (_, reorder, unit) => {
+      // 300 k flows of 37 interfaces, each row's fields derived from its number n (in packets):
+      // a row is whole if they still agree after the stage was reordered
+      const n = 300_000;
+      const base = 1_764_000_000;
+      const own = (i: number) => (0x0a000000 | i) >>> 0; // 10.0.0.i
+      const engine = await DuckdbEngine.open({ path: join(dir, 'o.duckdb'), readOnly: false });
+      const w = await engine.writer(reorder === undefined ? {} : { reorder });
+      await w.begin();
+      const id = w.startFile();
+      for (let from = 0; from < n; from += 32_768) {
+        const len = Math.min(32_768, n - from);
+        const b = createBatch(len);
+        b.strings.push(
+          '000123456789',
+          ...Array.from({ length: 37 }, (_, i) => `eni-${String(i).padStart(17, '0')}`),
+        );
+        const set = (name: string, row: number, v: number) => {
+          const d = b.data[name];
+          if (d instanceof BigInt64Array) d[row] = BigInt(v);
+          else (d as Uint32Array)[row] = v;
+          setValid(b.valid[name] as Uint8Array, row);
+        };
+        for (let r = 0; r < len; r++) {
+          const k = from + r;
+          const iface = k % 37;
+          const remote = (0xc0000000 + Math.imul(k, 2654435761)) >>> 0 || 1;
+          set('version', r, 2);
+          set('account_id', r, 0);
+          set('interface_id', r, 1 + iface);
+          set('srcaddr_v4', r, k % 2 === 1 ? own(iface) : remote);
+          set('dstaddr_v4', r, k % 2 === 1 ? remote : own(iface));
+          set('srcport', r, k % 65_536);
+          if (k % 5 !== 0) set('dstport', r, 443);
+          set('protocol', r, 6);
+          set('packets', r, k);
+          set('bytes', r, 2 * k + 40);
+          set('start', r, base + k);
+          set('end', r, base + k + 60);
+          set('action', r, k % 3 === 0 ? 1 : 0);
+          set('log_status', r, 0);
+        }
+        b.length = len;
+        routeBatch(b);
+        await w.append(b, id);
       }
-      b.length = len;
-      routeBatch(b);
-      await w.append(b, id);
-    }
-    w.endFile(id, { path: 'o.log', size: 1, hash: 'o' }, 0);
-    await w.commit(new Date(0));
-    const bad = await engine.query(sql`SELECT count(*) AS n, count(*) FILTER (WHERE
+      w.endFile(id, { path: 'o.log', size: 1, hash: 'o' }, 0);
+      await w.commit(new Date(0));
+      const bad = await engine.query(sql`SELECT count(*) AS n, count(*) FILTER (WHERE
         bytes <> 2 * packets + 40 OR srcport <> packets % 65536 OR (dstport IS NULL) <> (packets % 5 = 0)
         OR epoch(start)::BIGINT <> ${base} + packets OR epoch("end")::BIGINT <> ${base} + packets + 60
         OR (action = 'REJECT') <> (packets % 3 = 0) OR interface_id <> 'eni-' || lpad(CAST(packets % 37 AS VARCHAR), 17, '0')
         OR (packets % 2 = 1 AND srcaddr <> '10.0.0.' || CAST(packets % 37 AS VARCHAR))
         OR (packets % 2 = 0 AND dstaddr <> '10.0.0.' || CAST(packets % 37 AS VARCHAR))) AS bad FROM flows`);
-    expect(bad.rows[0]).toEqual({ n: BigInt(n), bad: 0n });
-    // in storage order, each interface's inbound rows of a batch, then its outbound ones: two switches per interface and batch, not one per row
-    const order = await engine.query(sql`SELECT count(*) FILTER (WHERE o <> p) AS switches FROM (
+      expect(bad.rows[0]).toEqual({ n: BigInt(n), bad: 0n });
+      // in storage order, each interface's arriving rows of a batch (or stage), then its leaving
+      // ones: at most two switches per interface and unit, not one per row
+      const order = await engine.query(sql`SELECT count(*) FILTER (WHERE o <> p) AS switches FROM (
         SELECT srcaddr_v4 >> 8 = 655360 AS o, lag(srcaddr_v4 >> 8 = 655360) OVER (ORDER BY rowid) AS p FROM flow_core)`);
-    expect(Number(order.rows[0]?.switches)).toBeLessThanOrEqual(2 * 37 * Math.ceil(n / 32_768));
-    await engine.close();
-  }, 60_000);
+      expect(Number(order.rows[0]?.switches)).toBeLessThanOrEqual(2 * 37 * Math.ceil(n / unit));
+      await engine.close();
+    },
+    60_000,
+  );
 
   it('fails the transaction when an INSERT runs out of memory, and loads every flow after a rollback', async () => {
     const engine = await DuckdbEngine.open({ path: join(dir, 'f.duckdb'), readOnly: false });

@@ -6,7 +6,7 @@
 
 import { type DuckDBConnection, DuckDBTimestampValue } from '@duckdb/node-api';
 import { UserError } from '../../errors.js';
-import { type FlowBatch, STORAGE_COLUMNS, STORE } from '../../flow/index.js';
+import { type FlowBatch, type ReorderStage, STORAGE_COLUMNS, STORE } from '../../flow/index.js';
 import { ScanAppender } from './scan-appender.js';
 
 const DICT_COLUMNS = STORAGE_COLUMNS.filter((s) => s.physical === 'dict');
@@ -17,6 +17,11 @@ export interface WriterOptions {
    * the store keeps beside the flows of files [firstFile, lastFile] (the check's hourly rows)
    */
   readonly beforeCommit?: (firstFile: number, lastFile: number) => Promise<void>;
+  /**
+   * Puts each core stage in insert order before its INSERT (flow/stage-order.ts: the address
+   * columns compress better); default: as the batches came. The app gives the addon's.
+   */
+  readonly reorder?: ReorderStage;
 }
 
 export interface FileIdentity {
@@ -135,7 +140,7 @@ export class FlowWriter {
     );
     const columns = { core: await names(STORE.core), wide: await names(STORE.wide) };
     const w = new FlowWriter(conn, columns, limit, opts, {
-      core: await ScanAppender.open(conn, STORE.core, columns.core, CORE_STAGE_ROWS, 2),
+      core: await ScanAppender.open(conn, STORE.core, columns.core, CORE_STAGE_ROWS, 2, opts.reorder),
       wide: await ScanAppender.open(conn, STORE.wide, columns.wide, WIDE_STAGE_ROWS),
     });
     const dict = await conn.runAndReadAll(`SELECT id, value FROM "${STORE.dict}"`);

@@ -12,6 +12,7 @@ import duckdb from '@duckdb/node-bindings';
 import {
   type FlowBatch,
   physicalWidth,
+  type ReorderStage,
   STORAGE_COLUMNS,
   STORE,
   type StorageColumn,
@@ -127,6 +128,10 @@ export class ScanAppender {
   private fileIds = new Uint32Array(0);
   /** rows per chunk */
   private readonly vector: number;
+  /** the stage's insert order, and the columns it reads */
+  private readonly order:
+    | { readonly reorder: ReorderStage; readonly keys: readonly [number, number, number] }
+    | undefined;
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -135,6 +140,7 @@ export class ScanAppender {
     types: readonly duckdb.LogicalType[],
     private readonly table: string,
     stages: number,
+    reorder: ReorderStage | undefined,
   ) {
     const vector = duckdb.vector_size();
     this.vector = vector;
@@ -142,6 +148,11 @@ export class ScanAppender {
     this.shifted = new Uint8Array(vector / 8 + 1);
     const fills = fillsFor(columnNames);
     this.stages = Array.from({ length: stages }, () => this.newStage(fills, columnNames, types));
+    const keys = ['interface_id', 'srcaddr_v4', 'dstaddr_v4'].map((c) => columnNames.indexOf(c));
+    this.order =
+      reorder === undefined || keys.some((k) => k < 0)
+        ? undefined
+        : { reorder, keys: keys as unknown as readonly [number, number, number] };
   }
 
   private newStage(
@@ -201,12 +212,14 @@ export class ScanAppender {
     columnNames: readonly string[],
     capacity: number,
     stages: 1 | 2 = 1,
+    /** puts each stage in insert order before its INSERT (a table without the key columns: never) */
+    reorder?: ReorderStage,
   ): Promise<ScanAppender> {
     const probe = await conn.run(
       `SELECT ${columnNames.map((n) => `"${n}"`).join(', ')} FROM "${table}" LIMIT 0`,
     );
     const types = probe.columnTypes().map((t) => t.toLogicalType().logical_type);
-    return new ScanAppender(conn, columnNames, capacity, types, table, stages);
+    return new ScanAppender(conn, columnNames, capacity, types, table, stages, reorder);
   }
 
   /**
@@ -243,6 +256,7 @@ export class ScanAppender {
   /** The current stage is full: its INSERT starts once the last one ended, and rows go to the next stage. */
   private async rotate(): Promise<void> {
     const st = this.stages[this.cur] as Stage;
+    this.reorder(st); // while the INSERT before it runs
     const before = this.inflight;
     this.inflight = undefined;
     await before; // an earlier INSERT's failure fails this append
@@ -256,10 +270,11 @@ export class ScanAppender {
   /** Inserts what is staged (after the appends and the INSERT before it). */
   async flush(): Promise<void> {
     await this.tail;
+    const st = this.stages[this.cur] as Stage;
+    this.reorder(st); // while the INSERT before it runs
     const before = this.inflight;
     this.inflight = undefined;
     await before;
-    const st = this.stages[this.cur] as Stage;
     if (st.length > 0) await this.insert(st);
   }
 
@@ -284,6 +299,30 @@ export class ScanAppender {
     await this.discard();
     for (const st of this.stages) st.staged.length = 0;
     this.fileIds = new Uint32Array(0);
+  }
+
+  /** Puts the stage's rows in insert order, unknown fields along. */
+  private reorder(st: Stage): void {
+    const o = this.order;
+    if (o === undefined || st.length < 2) return;
+    const perm = o.reorder({
+      n: st.length,
+      columns: st.staged.map((c) => ({
+        data: c.data,
+        width: c.fill.kind === 'extra' ? 0 : c.width,
+        valid: c.valid,
+      })),
+      iface: o.keys[0],
+      src: o.keys[1],
+      dst: o.keys[2],
+    });
+    if (st.extra.size > 0) {
+      const at = new Map<number, number>();
+      for (let i = 0; i < perm.length; i++) at.set(perm[i] as number, i);
+      const moved = [...st.extra].map(([r, text]) => [at.get(r) as number, text] as const);
+      st.extra.clear();
+      for (const [i, text] of moved) st.extra.set(i, text);
+    }
   }
 
   private async insert(st: Stage): Promise<void> {

@@ -7,7 +7,14 @@ export {
   type LayoutField,
   parseFormat,
 } from './layout.js';
-export { type Gunzip, nativeGunzip, nativeTextLines, nativeTextLinesProblem, route } from './native.js';
+export {
+  type Gunzip,
+  nativeGunzip,
+  nativeReorderStage,
+  nativeTextLines,
+  nativeTextLinesProblem,
+  route,
+} from './native.js';
 export { createParser, type Parser, type ParserOptions } from './parser.js';
 export { createRecordSink, type FlowRecord, type RecordSink, type RecordSinkOptions } from './record-sink.js';
 export { type ParseStats, REJECT_REASONS, type RejectReason, type RejectSample } from './stats.js';

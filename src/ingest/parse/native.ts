@@ -15,8 +15,10 @@ import {
   columnByAws,
   type FlowBatch,
   physicalWidth,
+  type ReorderStage,
   routeBatch,
   STORAGE_COLUMNS,
+  type Stage,
   storageColumnsOf,
 } from '../../flow/index.js';
 
@@ -295,5 +297,40 @@ export function nativeGunzip(outputBytes = 1 << 18): Gunzip | undefined {
     end() {
       if (any && !gunzipEnded(state)) throw new Error('unexpected end of file');
     },
+  };
+}
+
+interface NativeStageOrder {
+  reorderStage(
+    n: number,
+    keys: Int32Array,
+    data: readonly Uint8Array[],
+    widths: Int32Array,
+    valid: readonly (Uint8Array | undefined)[],
+    perm: Uint32Array,
+  ): void;
+}
+
+/**
+ * The addon's ReorderStage (flow/stage-order.ts is its reference), or undefined when the addon is
+ * not in use: the writer then inserts stages as the batches came (each ordered by sortBatch).
+ */
+export function nativeReorderStage(): ReorderStage | undefined {
+  const m = nativeTextLines() as (NativeTextLines & Partial<NativeStageOrder>) | undefined;
+  const reorder = m?.reorderStage;
+  if (reorder === undefined) return undefined;
+  let perm = new Uint32Array(0);
+  return (stage: Stage) => {
+    if (perm.length < stage.n) perm = new Uint32Array(stage.n);
+    reorder.call(
+      m,
+      stage.n,
+      Int32Array.of(stage.iface, stage.src, stage.dst),
+      stage.columns.map((c) => c.data),
+      Int32Array.from(stage.columns, (c) => c.width),
+      stage.columns.map((c) => c.valid),
+      perm,
+    );
+    return perm.subarray(0, stage.n);
   };
 }
