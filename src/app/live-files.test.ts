@@ -27,6 +27,8 @@ describe('LiveFiles', () => {
     expect(first).toEqual({ read: [a], waiting: [b], changed: [], unchanged: 0 });
     files.done([]);
 
+    // still being written at the next load: not said again
+    expect(await files.pick(NOW + 1000)).toEqual({ read: [], waiting: [], changed: [], unchanged: 1 });
     const later = NOW + 40_000;
     expect(await files.pick(later)).toEqual({ read: [b], waiting: [], changed: [], unchanged: 1 });
     files.done([]);

@@ -16,7 +16,7 @@ export const SETTLE_SECONDS = 30;
 export interface LivePick {
   /** to read now */
   readonly read: readonly string[];
-  /** modified within the settle time: read at a later load */
+  /** modified within the settle time, and not said at an earlier load: read at a later one */
   readonly waiting: readonly string[];
   /** stored before and changed since (said once per change): not read again */
   readonly changed: readonly string[];
@@ -30,6 +30,8 @@ export class LiveFiles {
   private readonly stored = new Map<string, string>();
   private readonly failed = new Map<string, string>();
   private readonly told = new Map<string, string>();
+  /** files said to be still being written, until they are read */
+  private readonly toldWaiting = new Set<string>();
   /** the stamps of the last pick's files to read, recorded by `done` */
   private picked = new Map<string, string>();
 
@@ -67,9 +69,11 @@ export class LiveFiles {
         continue;
       }
       if (nowMs - st.mtimeMs < this.settleSeconds * 1000) {
-        waiting.push(f.path);
+        if (!this.toldWaiting.has(key)) waiting.push(f.path);
+        this.toldWaiting.add(key);
         continue;
       }
+      this.toldWaiting.delete(key);
       read.push(f.path);
       this.picked.set(f.path, stamp);
     }

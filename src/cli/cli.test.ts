@@ -1,14 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli, tempDir } from '../../test/support/cli.js';
 import { runIngest } from '../app/index.js';
 import { DuckdbEngine } from '../engine/index.js';
 import { HOURLY_TABLE, hourlyTable } from '../policy/index.js';
 import { ident, type SqlNode, sql } from '../sql/index.js';
 import { selfCommand, shellWord } from './commands/demo.js';
-import { parseInterval } from './commands/serve.js';
+import { parseInterval, serveDashboard } from './commands/serve.js';
 
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
@@ -310,6 +311,37 @@ describe('flowsight serve --ingest', () => {
         /--every '.*' is not an interval of 10 seconds or more/,
       );
   });
+
+  it('says what each load stored, and once, that a file still being written waits', async () => {
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    const settled = join(inbox, 'a.log');
+    writeFileSync(settled, `${HEADER}\n${LINES[0]}\n${LINES[1]}\n`);
+    const minuteAgo = Date.now() / 1000 - 60;
+    utimesSync(settled, minuteAgo, minuteAgo);
+    const fresh = join(inbox, 'b.log');
+    writeFileSync(fresh, `${HEADER}\n${LINES[2]}\n`);
+    let err = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => ((err += s), true) },
+      stdin: Readable.from([]),
+      now: () => new Date('2026-12-05T12:00:00Z'),
+      cwd: dir,
+    };
+    let stop = () => {};
+    const until = new Promise<void>((ok) => (stop = ok));
+    const served = serveDashboard(
+      io,
+      { db, host: '127.0.0.1', port: 0, ingest: { inputs: [inbox], everySeconds: 3600 } },
+      until,
+    );
+    await vi.waitFor(() => expect(err).toContain('still being written'), { timeout: 30_000, interval: 100 });
+    stop();
+    await served;
+    expect(err).toContain('2026-12-05 12:00:00 ingest: 2 flows from 1 files\n');
+    expect(err).toContain(`ingest: ${fresh} is still being written: read once it has gone 30 s unmodified\n`);
+  }, 60_000);
 
   it('refuses --every or --format without --ingest, before opening anything', async () => {
     const db = join(dir, 'none.duckdb');

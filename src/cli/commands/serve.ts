@@ -60,8 +60,10 @@ function ingestLine(r: Parameters<Parameters<typeof ingestEvery>[3]['ran']>[0], 
       lines.push(`  cannot read ${f.path}: ${f.error.message} (read again once it changes)`);
   }
   if (pick.waiting.length > 0) {
+    const one = pick.waiting.length === 1;
+    const who = one ? `${pick.waiting[0]} is` : `${count(pick.waiting.length)} files are`;
     lines.push(
-      `${at} ingest: ${count(pick.waiting.length)} files still being written (modified in the last ${SETTLE_SECONDS} s), read at a later load`,
+      `${at} ingest: ${who} still being written: read once ${one ? 'it has' : 'they have'} gone ${SETTLE_SECONDS} s unmodified`,
     );
   }
   for (const f of pick.changed) {
