@@ -174,7 +174,17 @@ describe('the DuckDB flow writer', () => {
     await first.commit(new Date(0));
     await first.release();
     await expect(first.begin()).rejects.toThrow(/released/);
+    const stageFunctions = async () =>
+      (
+        await engine.query(
+          sql`SELECT count(DISTINCT function_name) AS n FROM duckdb_functions() WHERE function_name LIKE 'fs_stage_%'`,
+        )
+      ).rows[0]?.n;
+    const registered = await stageFunctions();
+    expect(registered).toBeGreaterThan(0n);
     const next = await engine.writer();
+    // the next writer reads its stages through the functions the first one let go of
+    expect(await stageFunctions()).toBe(registered);
     expect(next.findIngested(10, 'h1')).toEqual({ path: 'a.log' });
     await next.begin();
     const id2 = next.startFile();
