@@ -110,7 +110,7 @@ let registered = 0;
  */
 interface Slot {
   readonly fn: string;
-  /** the columns it binds (a table whose columns changed gets new functions) */
+  /** the columns and types it binds (a table whose columns changed gets new functions) */
   readonly columns: string;
   current: { readonly appender: ScanAppender; readonly stage: Stage } | undefined;
 }
@@ -158,6 +158,8 @@ export class ScanAppender {
     private readonly table: string,
     stages: number,
     reorder: ReorderStage | undefined,
+    /** the table's columns and types: what a stage function binds */
+    private readonly signature: string,
   ) {
     const vector = duckdb.vector_size();
     this.vector = vector;
@@ -177,7 +179,7 @@ export class ScanAppender {
     columnNames: readonly string[],
     types: readonly duckdb.LogicalType[],
   ): Stage {
-    const signature = `${this.table}(${columnNames.join(',')})`;
+    const signature = this.signature;
     const onConn = slots.get(this.conn) ?? [];
     slots.set(this.conn, onConn);
     const free = onConn.find((x) => x.current === undefined && x.columns === signature);
@@ -250,8 +252,10 @@ export class ScanAppender {
     const probe = await conn.run(
       `SELECT ${columnNames.map((n) => `"${n}"`).join(', ')} FROM "${table}" LIMIT 0`,
     );
-    const types = probe.columnTypes().map((t) => t.toLogicalType().logical_type);
-    return new ScanAppender(conn, columnNames, capacity, types, table, stages, reorder);
+    const columnTypes = probe.columnTypes();
+    const types = columnTypes.map((t) => t.toLogicalType().logical_type);
+    const signature = `${table}(${columnNames.map((n, k) => `${n} ${columnTypes[k]?.toString()}`).join(', ')})`;
+    return new ScanAppender(conn, columnNames, capacity, types, table, stages, reorder, signature);
   }
 
   /**
