@@ -16,7 +16,7 @@ import {
   nativeReorderStage,
   parseFormat,
 } from '../ingest/index.js';
-import { hourlyTable, hourlyUpkeep, overlappingHours } from '../policy/index.js';
+import { hourlyTable, hourlyUpkeep, overlappingHours, writtenInOrder } from '../policy/index.js';
 
 export interface AppConfig {
   /** the DuckDB store file */
@@ -156,7 +156,7 @@ class HourlyKeeper {
     }
     await engine.query(hourlyTable.stage(files));
     const staged = await HourlyKeeper.staged(engine);
-    if (staged.worth) await engine.query(hourlyTable.keep());
+    if (staged.worth) for (const q of writtenInOrder(hourlyTable.keep())) await engine.query(q);
     else this.skip = HourlyKeeper.PROBE_EVERY - 1;
     this.keeping = staged.worth;
     await engine.query(hourlyTable.unstage());
@@ -186,7 +186,8 @@ async function prepareStore(engine: DuckdbEngine): Promise<void> {
     return;
   }
   await engine.query(hourlyTable.stage());
-  await engine.query(hourlyTable.create((await HourlyKeeper.staged(engine)).worth));
+  for (const q of writtenInOrder(hourlyTable.create((await HourlyKeeper.staged(engine)).worth)))
+    await engine.query(q);
   await engine.query(hourlyTable.unstage());
 }
 

@@ -607,6 +607,12 @@ describe('flowsight ingest when the store runs out of memory', () => {
     const [{ n, keys }] = rows as [{ n: number; keys: number }];
     expect(n).toBe(keys);
     expect(n).toBeGreaterThan(10);
+    // stored by hour and key (as kept, and as merged): the order they compress best in
+    const unsorted = await sqlJson(
+      `SELECT count(*) AS n FROM (SELECT row_number() OVER (ORDER BY rowid) AS stored,
+        row_number() OVER (ORDER BY grouping, hour, s4, d4, pk, rowid) AS sorted FROM ${HOURLY_TABLE}) WHERE stored <> sorted`,
+    );
+    expect(unsorted).toEqual([{ n: 0 }]);
     // ingest's estimate of the rows (what decides whether they are staged at all) is near them
     const engine = await DuckdbEngine.open({ path: db, readOnly: true });
     const [estimate] = (await engine.query(hourlyTable.estimate())).rows as [{ rows: bigint; flows: bigint }];

@@ -16,7 +16,7 @@ export {
   checkResult,
   DEFAULT_FAIL_ON,
 } from './check-result.js';
-export { HOURLY_TABLE, hourlyTable, hourlyUpkeep, overlappingHours } from './check-stage.js';
+export { HOURLY_TABLE, hourlyTable, hourlyUpkeep, overlappingHours, writtenInOrder } from './check-stage.js';
 export type { Classified, PolicyFlow } from './classify.js';
 export type { EvidenceFlow, Finding, FindingKind, Window } from './finding.js';
 export { BUILTIN, FINDING_KINDS } from './finding.js';
