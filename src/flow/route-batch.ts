@@ -1,7 +1,8 @@
 // Decides, per flow, whether it fits the narrow core table (see CORE_COLUMNS in storage.ts) or
-// needs the wide one, orders the batch so core flows come first (each part sorted by interface
-// and start, for compression), and fills the core's derived columns: `dur` (end - start) and
-// `hasPkt`. Runs in the parse workers, off the appending thread.
+// needs the wide one, orders the batch so core flows come first (each part sorted by interface,
+// direction, remote address and start, for compression: sort-batch.ts), and fills the core's
+// derived columns: `dur` (end - start) and `hasPkt`. Runs in the parse workers, off the
+// appending thread.
 
 import { type FlowBatch, isValid } from './batch.js';
 import { sortBatch } from './sort-batch.js';
@@ -58,7 +59,7 @@ function classify(b: FlowBatch): Uint8Array {
   return group;
 }
 
-/** Orders the batch core flows first (each part by interface and start) and fills dur and hasPkt. */
+/** Orders the batch core flows first (each part by interface, direction, remote address, start) and fills dur and hasPkt. */
 export function routeBatch(b: FlowBatch): void {
   const group = classify(b);
   sortBatch(b, group);
