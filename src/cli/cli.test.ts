@@ -324,7 +324,12 @@ describe('flowsight serve --ingest', () => {
     let err = '';
     const io = {
       stdout: { write: () => true },
-      stderr: { write: (s: string) => ((err += s), true) },
+      stderr: {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+      },
       stdin: Readable.from([]),
       now: () => new Date('2026-12-05T12:00:00Z'),
       cwd: dir,
