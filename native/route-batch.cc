@@ -7,6 +7,7 @@
 
 #include <node_api.h>
 
+#include "own-address.h"
 #include "typed-array.h"
 
 #include <algorithm>
@@ -177,22 +178,7 @@ napi_value Route(napi_env env, napi_callback_info info) {
       const uint32_t v = k1[byIface[s]];
       uint32_t e = s + 1;
       while (e < n && k1[byIface[e]] == v) e++;
-      int64_t x = -1, y = -1;
-      for (uint32_t i = s; i < e && x < 0; i++) {
-        const uint32_t r = byIface[i];
-        if (s4(r) >= 0 && d4(r) >= 0) {
-          x = s4(r);
-          y = d4(r);
-        }
-      }
-      uint32_t nx = 0, ny = 0;
-      for (uint32_t i = s; i < e && x >= 0; i++) {
-        const uint32_t r = byIface[i];
-        const int64_t a = s4(r), c = d4(r);
-        if (a == x || c == x) nx++;
-        if (a == y || c == y) ny++;
-      }
-      const int64_t own = nx >= ny ? x : y;
+      const int64_t own = ownAddress(byIface.data(), s, e, s4, d4);
       for (uint32_t i = s; i < e; i++) {
         const uint32_t r = byIface[i];
         const bool leaves = own >= 0 && s4(r) == own;

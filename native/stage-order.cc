@@ -5,6 +5,7 @@
 
 #include <node_api.h>
 
+#include "own-address.h"
 #include "typed-array.h"
 
 #include <algorithm>
@@ -88,26 +89,7 @@ napi_value ReorderStage(napi_env env, napi_callback_info info) {
   for (uint32_t s = 0; s < n;) {
     uint32_t e = s + 1;
     while (e < n && key[byIface[e]] == key[byIface[s]]) e++;
-    int64_t x = -1, y = -1;
-    for (uint32_t i = s; i < e; i++) {
-      const uint32_t r = byIface[i];
-      if (s4(r) >= 0 && d4(r) >= 0) {
-        x = s4(r);
-        y = d4(r);
-        break;
-      }
-    }
-    int64_t own = -1;
-    if (x >= 0) {
-      uint32_t nx = 0, ny = 0;
-      for (uint32_t i = s; i < e; i++) {
-        const uint32_t r = byIface[i];
-        const int64_t a = s4(r), c = d4(r);
-        if (a == x || c == x) nx++;
-        if (a == y || c == y) ny++;
-      }
-      own = nx >= ny ? x : y;
-    }
+    const int64_t own = ownAddress(byIface.data(), s, e, s4, d4);
     // (direction, remote address, row) in one 64-bit key: 1 + 32 + 17 bits
     sk.resize(e - s);
     for (uint32_t i = s; i < e; i++) {

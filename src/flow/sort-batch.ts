@@ -7,6 +7,7 @@
 
 import type { ColumnData, FlowBatch } from './batch.js';
 import { isValid } from './batch.js';
+import { ownAddress } from './own-address.js';
 import { STORAGE_COLUMNS } from './storage.js';
 
 /** The key of each row: the column's value, or 0 when NULL (so NULL sorts first). */
@@ -56,12 +57,9 @@ function span(key: Uint32Array): [min: number, range: number] {
 }
 
 /**
- * Per row: whether it leaves its interface, and its remote address (0 when NULL). A VPC flow log
- * record is captured on an interface, and one of its IPv4 addresses is the interface's own: the
- * source of a flow leaving it, the destination of one arriving. The record does not say which
- * (version 2 has no flow-direction); in the batch, the interface's own address is the one of the
- * two addresses of its first row with both that more of its rows hold. Rows of an interface
- * without such a row (NODATA, IPv6, TGW) count as arriving, from their source address.
+ * Per row: whether it leaves its interface (its source is the interface's own address, as
+ * own-address.ts tells it within the batch), and its remote address (0 when NULL). Rows of an
+ * interface with no own address (NODATA, IPv6, TGW) count as arriving, from their source.
  * `byIface` lists the rows grouped by interface key (rows of a key in batch order).
  */
 function directions(
@@ -82,25 +80,7 @@ function directions(
     const v = iface[byIface[s] as number];
     let e = s + 1;
     while (e < n && iface[byIface[e] as number] === v) e++;
-    let x = -1;
-    let y = -1;
-    for (let i = s; i < e && x < 0; i++) {
-      const r = byIface[i] as number;
-      if (s4(r) >= 0 && d4(r) >= 0) {
-        x = s4(r);
-        y = d4(r);
-      }
-    }
-    let nx = 0;
-    let ny = 0;
-    for (let i = s; i < e && x >= 0; i++) {
-      const r = byIface[i] as number;
-      const a = s4(r);
-      const c = d4(r);
-      if (a === x || c === x) nx++;
-      if (a === y || c === y) ny++;
-    }
-    const own = nx >= ny ? x : y;
+    const own = ownAddress(byIface, s, e, s4, d4);
     for (let i = s; i < e; i++) {
       const r = byIface[i] as number;
       const leaves = own >= 0 && s4(r) === own;

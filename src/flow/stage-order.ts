@@ -7,8 +7,10 @@
 // (docs/specs/ingest.md). This is the reference; native/stage-order.cc does the same in about
 // 0.1 of the time (the app gives the writer the addon's).
 //
-// The interface's own address: of the two addresses of the interface's first row (in stage order)
-// with both, the one more of its rows hold. Interface keys: NULL apart from every id.
+// The interface's own address is told from its rows in the stage (own-address.ts). Interface
+// keys: NULL apart from every id.
+
+import { ownAddress } from './own-address.js';
 
 /** One staged column: `width` bytes per row (0: nothing to move), and its validity bits. */
 export interface StageColumn {
@@ -63,13 +65,7 @@ export function stageOrder(stage: Stage): Uint32Array {
     let e = s + 1;
     while (e < n && key[byIface[e] as number] === key[byIface[s] as number]) e++;
     const rows = byIface.slice(s, e);
-    const first = rows.find((r) => s4(r) >= 0 && d4(r) >= 0);
-    let own = -1;
-    if (first !== undefined) {
-      const [x, y] = [s4(first), d4(first)];
-      const holds = (a: number) => rows.filter((r) => s4(r) === a || d4(r) === a).length;
-      own = holds(x) >= holds(y) ? x : y;
-    }
+    const own = ownAddress(rows, 0, rows.length, s4, d4);
     const sortKey = (r: number) => {
       const out = own >= 0 && s4(r) === own;
       return ((out ? 2 ** 32 : 0) + Math.max(0, out ? d4(r) : s4(r))) * STAGE_MAX_ROWS + r;

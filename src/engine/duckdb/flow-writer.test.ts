@@ -21,43 +21,47 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Sets a batch's value (IPv6 addresses as two 64-bit words, counters as BigInts) and its validity bit. */
+function put(b: FlowBatch, name: string, row: number, v: number | bigint): void {
+  const d = b.data[name];
+  if (d === undefined) throw new Error(name);
+  if (d instanceof BigUint64Array) {
+    const big = BigInt(v);
+    d[row * 2] = big & 0xffffffffffffffffn;
+    d[row * 2 + 1] = big >> 64n;
+  } else if (d instanceof BigInt64Array) d[row] = BigInt(v);
+  else (d as Uint32Array)[row] = Number(v);
+  setValid(b.valid[name] as Uint8Array, row);
+}
+
 /** A hand-filled batch: row 0 an IPv4 ACCEPT, row 1 an IPv6 REJECT, row 2 a NODATA record. */
 function sample(): FlowBatch {
   const b = createBatch(8);
-  const put = (name: string, row: number, v: number | bigint) => {
-    const d = b.data[name];
-    if (d === undefined) throw new Error(name);
-    if (d instanceof BigUint64Array) {
-      const big = v as bigint;
-      d[row * 2] = big & 0xffffffffffffffffn;
-      d[row * 2 + 1] = big >> 64n;
-    } else (d as Uint32Array)[row] = v as number;
-    setValid(b.valid[name] as Uint8Array, row);
-  };
+  const set = (name: string, row: number, v: number | bigint) => put(b, name, row, v);
   b.strings.push('000123456789', 'eni-0a1b2c3d4e5f60718', 'vpc-0abc');
   for (const r of [0, 1, 2]) {
-    put('account_id', r, 0);
-    put('interface_id', r, 1);
-    put('start', r, 1_764_000_000 + r * 60);
-    put('end', r, 1_764_000_060 + r * 60);
-    put('version', r, 2);
+    set('account_id', r, 0);
+    set('interface_id', r, 1);
+    set('start', r, 1_764_000_000 + r * 60);
+    set('end', r, 1_764_000_060 + r * 60);
+    set('version', r, 2);
   }
-  put('vpc_id', 0, 2);
-  put('srcaddr_v4', 0, 0x0a1b4005);
-  put('dstaddr_v4', 0, 0x0a1b0801);
-  put('srcaddr_v6', 1, parseIPv6('2001:db8::1') as bigint);
-  put('dstaddr_v6', 1, parseIPv6('fe80::1') as bigint);
+  set('vpc_id', 0, 2);
+  set('srcaddr_v4', 0, 0x0a1b4005);
+  set('dstaddr_v4', 0, 0x0a1b0801);
+  set('srcaddr_v6', 1, parseIPv6('2001:db8::1') as bigint);
+  set('dstaddr_v6', 1, parseIPv6('fe80::1') as bigint);
   for (const r of [0, 1]) {
-    put('srcport', r, 40000 + r);
-    put('dstport', r, 1521);
-    put('protocol', r, 6);
-    put('packets', r, BigInt(10 + r));
-    put('bytes', r, 5_000_000_000n + BigInt(r));
-    put('log_status', r, 0);
+    set('srcport', r, 40000 + r);
+    set('dstport', r, 1521);
+    set('protocol', r, 6);
+    set('packets', r, BigInt(10 + r));
+    set('bytes', r, 5_000_000_000n + BigInt(r));
+    set('log_status', r, 0);
   }
-  put('action', 0, 0);
-  put('action', 1, 1);
-  put('log_status', 2, 1);
+  set('action', 0, 0);
+  set('action', 1, 1);
+  set('log_status', 2, 1);
   b.extra.set(1, JSON.stringify({ 'resource-id': 'x-1' }));
   b.length = 3;
   return b;
@@ -69,15 +73,7 @@ const batches = (file: number): FlowBatch[] =>
   Array.from({ length: 12 }, (_, k) => {
     const b = createBatch(32_768);
     b.strings.push('000123456789', `eni-${String(file).padStart(17, '0')}`);
-    const set = (name: string, row: number, v: number | bigint) => {
-      const d = b.data[name] as Uint32Array | Uint16Array | Uint8Array | BigInt64Array | BigUint64Array;
-      if (d instanceof BigUint64Array) {
-        d[row * 2] = v as bigint;
-        d[row * 2 + 1] = 0n;
-      } else if (d instanceof BigInt64Array) d[row] = BigInt(v);
-      else d[row] = v as number;
-      setValid(b.valid[name] as Uint8Array, row);
-    };
+    const set = (name: string, row: number, v: number | bigint) => put(b, name, row, v);
     for (let r = 0; r < 32_768; r++) {
       const n = k * 32_768 + r;
       set('version', r, 2);
@@ -303,12 +299,7 @@ describe('the DuckDB flow writer', () => {
           '000123456789',
           ...Array.from({ length: 37 }, (_, i) => `eni-${String(i).padStart(17, '0')}`),
         );
-        const set = (name: string, row: number, v: number) => {
-          const d = b.data[name];
-          if (d instanceof BigInt64Array) d[row] = BigInt(v);
-          else (d as Uint32Array)[row] = v;
-          setValid(b.valid[name] as Uint8Array, row);
-        };
+        const set = (name: string, row: number, v: number) => put(b, name, row, v);
         for (let r = 0; r < len; r++) {
           const k = from + r;
           const iface = k % 37;

@@ -344,21 +344,18 @@ export class ScanAppender {
     if (o === undefined || st.length < 2) return;
     const perm = o.reorder({
       n: st.length,
-      columns: st.staged.map((c) => ({
-        data: c.data,
-        width: c.fill.kind === 'extra' ? 0 : c.width,
-        valid: c.valid,
-      })),
+      columns: st.staged,
       iface: o.keys[0],
       src: o.keys[1],
       dst: o.keys[2],
     });
     if (st.extra.size > 0) {
-      const at = new Map<number, number>();
-      for (let i = 0; i < perm.length; i++) at.set(perm[i] as number, i);
-      const moved = [...st.extra].map(([r, text]) => [at.get(r) as number, text] as const);
+      const old = new Map(st.extra);
       st.extra.clear();
-      for (const [i, text] of moved) st.extra.set(i, text);
+      for (let i = 0; i < perm.length; i++) {
+        const text = old.get(perm[i] as number);
+        if (text !== undefined) st.extra.set(i, text);
+      }
     }
   }
 
