@@ -9,6 +9,7 @@ export type { FileIdentity, FlowWriter, IngestedFile } from './duckdb/flow-write
 export {
   coreColumnDefs,
   coreViewSql,
+  encodeProtocolSql,
   flowStoreViewSql,
   flowsViewSql,
   storeColumnDefs,

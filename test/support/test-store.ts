@@ -8,6 +8,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   coreColumnDefs,
   coreViewSql,
+  encodeProtocolSql,
   flowStoreViewSql,
   PARAM_TYPES,
   storeColumnDefs,
@@ -55,7 +56,9 @@ function routeSql(): string {
       ? `CAST("end" - start AS USMALLINT)`
       : n === STORE.pktColumn
         ? 'pkt_srcaddr_v4 IS NOT NULL'
-        : `"${n}"`,
+        : n === STORE.protoColumn
+          ? encodeProtocolSql('protocol')
+          : `"${n}"`,
   );
   const fits = `coalesce(${fitsCore()}, false)`;
   return [

@@ -92,6 +92,8 @@ export const WRITER_MEMORY_STEPS: readonly string[] = Object.freeze([
   '2GB',
 ]);
 const WRITER_MEMORY_LIMIT = WRITER_MEMORY_STEPS[0] as string;
+/** the block size of a store this flowsight creates (bytes) */
+export const STORE_BLOCK_SIZE = 65_536;
 
 export class DuckdbEngine implements Engine {
   readonly name = 'duckdb';
@@ -127,11 +129,15 @@ export class DuckdbEngine implements Engine {
       : // a writer needs little cache: without a limit DuckDB kept ~1.3 GB while loading 2 M flows.
         // Flows arrive by INSERT ... SELECT, whose row groups are compressed and written during
         // the transaction, so the limit bounds the cache, not the transaction (WRITER_MEMORY_STEPS).
-        // Storage version 1.5 turns on newer compression (~2 B/flow less).
+        // Storage version 1.5 turns on newer compression (~2 B/flow less). A new store gets
+        // 64 KiB blocks: each row group's last, part-filled block wastes less (-0.9 B/flow on the
+        // bench data against 256 KiB; 32 KiB took 10 B/flow more). A store keeps the block size
+        // it was made with.
         {
           preserve_insertion_order: 'false',
           memory_limit: opts.memoryLimit ?? WRITER_MEMORY_LIMIT,
           storage_compatibility_version: 'v1.5.0',
+          default_block_size: String(STORE_BLOCK_SIZE),
           ...(opts.noFileAccess === true ? { enable_external_access: 'false' } : {}),
         };
     if (opts.threads !== undefined) config.threads = String(opts.threads);

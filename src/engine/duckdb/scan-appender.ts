@@ -11,6 +11,7 @@ import { type DuckDBConnection, DuckDBTableFunction } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import {
   type FlowBatch,
+  PROTOCOL_ENCODE,
   physicalWidth,
   type ReorderStage,
   STORAGE_COLUMNS,
@@ -31,6 +32,7 @@ type Fill =
   | { readonly kind: 'field'; readonly s: StorageColumn }
   | { readonly kind: 'dur' }
   | { readonly kind: 'pkt' }
+  | { readonly kind: 'proto' }
   | { readonly kind: 'kind' }
   | { readonly kind: 'file' }
   | { readonly kind: 'extra' };
@@ -43,6 +45,7 @@ function fillsFor(columnNames: readonly string[]): Fill[] {
     [STORE.extraColumn, { kind: 'extra' }],
     [STORE.durColumn, { kind: 'dur' }],
     [STORE.pktColumn, { kind: 'pkt' }],
+    [STORE.protoColumn, { kind: 'proto' }],
   ]);
   return columnNames.map((name): Fill => {
     const f = special.get(name);
@@ -386,6 +389,13 @@ export class ScanAppender {
         case 'pkt':
           c.data.set(batch.hasPkt.subarray(from, from + n), at);
           break;
+        case 'proto': {
+          const src = batch.data.protocol as Uint8Array;
+          const dst = c.data;
+          for (let i = 0; i < n; i++) dst[at + i] = PROTOCOL_ENCODE[src[from + i] as number] as number;
+          copyBits(batch.valid.protocol as Uint8Array, from, c.valid as Uint8Array, at, n);
+          break;
+        }
         case 'kind':
           c.data.set(batch.kind.subarray(from, from + n), at);
           break;

@@ -2,19 +2,25 @@
 // the filter and the web client use) for every value, and ensureSchema converges an older store
 // without losing a flow. Each property run formats a whole list in one query, to stay fast.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBatch,
   formatIPv4,
   formatIPv6,
+  PROTOCOL_DECODE,
+  PROTOCOL_ENCODE,
   parseIPv6,
   routeBatch,
   STORE,
   setValid,
 } from '../../flow/index.js';
 import { fn, raw, sql, value } from '../../sql/index.js';
-import { DuckdbEngine } from './duckdb-engine.js';
+import { DuckdbEngine, STORE_BLOCK_SIZE } from './duckdb-engine.js';
 import { ensureSchema, storeColumnDefs } from './schema.js';
 
 let engine: DuckdbEngine;
@@ -261,3 +267,72 @@ async function write(e: DuckdbEngine, b: ReturnType<typeof createBatch>): Promis
   w.endFile(id, { path: 'new.log', size: 1, hash: 'h' }, 0);
   await w.commit(new Date(0));
 }
+
+describe("flow_core's protocol code", () => {
+  it('flow_store shows every stored code as its protocol', async () => {
+    const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
+    await e.query(
+      raw(
+        `INSERT INTO ${STORE.core} (file_id, ${STORE.protoColumn}, bytes) SELECT 1, range, range FROM range(256)`,
+      ),
+    );
+    await e.query(raw(`INSERT INTO ${STORE.core} (file_id, bytes) VALUES (1, 256)`));
+    const r = await e.query(sql`SELECT protocol FROM flow_store ORDER BY bytes`);
+    expect(r.rows.map((row) => row.protocol)).toEqual([...PROTOCOL_DECODE, null]);
+    expect(await columnsOf(e, STORE.table)).toContainEqual(['protocol', 'UTINYINT']);
+    await e.close();
+  });
+
+  it("turns an older store's protocol column into codes, keeping every protocol, once", async () => {
+    const e = await DuckdbEngine.open({ path: ':memory:', readOnly: false });
+    const current = await storeColumns(e);
+    const protocols = [6, 17, 1, 0, 2, 58, 255, null];
+    for (const v of [STORE.view, STORE.table]) await e.query(raw(`DROP VIEW ${v}`));
+    await e.query(raw(`ALTER TABLE ${STORE.core} RENAME COLUMN ${STORE.protoColumn} TO protocol`));
+    await e.query(
+      raw(
+        `INSERT INTO ${STORE.core} (file_id, protocol, bytes) VALUES ${protocols.map((p, i) => `(999, ${p ?? 'NULL'}, ${i})`).join(', ')}`,
+      ),
+    );
+
+    await ensureSchema(e.connection);
+    expect(await storeColumns(e)).toEqual(current);
+    const codes = await e.query(raw(`SELECT ${STORE.protoColumn} AS c FROM ${STORE.core} ORDER BY bytes`));
+    expect(codes.rows.map((r) => r.c)).toEqual(
+      protocols.map((p) => (p === null ? null : PROTOCOL_ENCODE[p])),
+    );
+    await ensureSchema(e.connection);
+    await appendCore(e, { protocol: 17 });
+    const r = await e.query(sql`SELECT protocol FROM flows WHERE source IS NULL ORDER BY bytes`);
+    expect(r.rows.map((row) => row.protocol)).toEqual(protocols);
+    const added = await e.query(sql`SELECT protocol FROM flows WHERE source = 'new.log'`);
+    expect(added.rows).toEqual([{ protocol: 17 }]);
+    await e.close();
+  });
+});
+
+describe('the store file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-block-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const blockSize = async (e: DuckdbEngine): Promise<number> =>
+    Number((await e.query(sql`SELECT block_size FROM pragma_database_size()`)).rows[0]?.block_size);
+
+  it('is made with 64 KiB blocks; a store made with 256 KiB keeps them and takes new flows', async () => {
+    const fresh = await DuckdbEngine.open({ path: join(dir, 'new.duckdb'), readOnly: false });
+    expect(await blockSize(fresh)).toBe(STORE_BLOCK_SIZE);
+    await fresh.close();
+
+    const path = join(dir, 'old.duckdb');
+    const old = await DuckDBInstance.create(path, { default_block_size: '262144' });
+    old.closeSync();
+    const e = await DuckdbEngine.open({ path, readOnly: false });
+    expect(await blockSize(e)).toBe(262_144);
+    await appendCore(e);
+    await e.close();
+    const reader = await DuckdbEngine.open({ path, readOnly: true });
+    expect((await reader.query(sql`SELECT srcaddr, bytes FROM flows`)).rows).toEqual([
+      { srcaddr: '10.0.0.2', bytes: 2n },
+    ]);
+    await reader.close();
+  });
+});
