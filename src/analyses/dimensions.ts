@@ -4,8 +4,14 @@
 // so aggregation never formats millions of values.
 
 import { UserError } from '../errors.js';
-import { COLUMNS, type Column, columnBySql, STORE, storageColumnsOf } from '../flow/index.js';
+import { COLUMNS, type Column, columnBySql, PROTOCOL_SWAPS, STORE, storageColumnsOf } from '../flow/index.js';
 import { and, fn, ident, join, or, raw, type SqlNode, sql, value } from '../sql/index.js';
+
+/** flow_core's protocol code held by `key`, decoded (PROTOCOL_SWAPS; the core view's CASE). */
+function decodeProtocol(key: SqlNode): SqlNode {
+  const whens = PROTOCOL_SWAPS.map(([code, p]) => `WHEN ${code} THEN ${p}`).join(' ');
+  return sql`CAST(CASE ${key} ${raw(whens)} ELSE ${key} END AS UTINYINT)`;
+}
 
 export interface Dimension {
   /** the name the user gave, canonical (`dstport`, `src`) */
@@ -23,6 +29,12 @@ export interface Dimension {
    * only when it equals srcaddr/dstaddr, so the effective address is the captured one.
    */
   readonly core?: readonly SqlNode[];
+  /**
+   * A key flow_core stores coded (the protocol: STORE.protoColumn): grouping apart, flow_core's
+   * rows group on `key` and each group's key is decoded after (`decode`, a bijection, so the
+   * groups are the same), instead of decoding every flow.
+   */
+  readonly coreCoded?: { readonly key: SqlNode; readonly decode: (key: SqlNode) => SqlNode };
   /** the shown value, over key columns named by `key(i)` of an aggregated relation */
   display(key: (i: number) => SqlNode): SqlNode;
   /**
@@ -88,7 +100,14 @@ function ofColumn(c: Column): Dimension {
     case 'enum':
       return { name: c.sql, keys: parts, display: (key) => sql`CAST(${key(0)} AS VARCHAR)` };
     default:
-      return { name: c.sql, keys: parts, display: (key) => key(0) };
+      return {
+        name: c.sql,
+        keys: parts,
+        display: (key) => key(0),
+        ...(c.sql === 'protocol'
+          ? { coreCoded: { key: ident(STORE.protoColumn), decode: decodeProtocol } }
+          : {}),
+      };
   }
 }
 
@@ -231,6 +250,22 @@ export function keyedParts(
   ];
 }
 
+/** flow_core's rows grouped with coded keys as stored, each group's coded keys decoded after. */
+function codedCoreSelect(dims: readonly Dimension[], where: SqlNode, aggregates: SqlNode): SqlNode {
+  const keys = dims.flatMap((d, i) => {
+    const plain = d.core ?? d.v4?.keys ?? d.keys;
+    return plain.map(
+      (k, j) => sql`${j === 0 && d.coreCoded !== undefined ? d.coreCoded.key : k} AS ${ident(keyName(i, j))}`,
+    );
+  });
+  const decoded = dims.flatMap((d, i) =>
+    d.coreCoded === undefined
+      ? []
+      : [sql`${d.coreCoded.decode(ident(keyName(i, 0)))} AS ${ident(keyName(i, 0))}`],
+  );
+  return sql`SELECT * REPLACE (${join(decoded)}) FROM (SELECT ${join(keys)}, ${aggregates} FROM ${ident(STORE.coreView)} WHERE ${where} GROUP BY ALL)`;
+}
+
 /**
  * A common table expression for a WITH clause: `name` holds the flows of `from` matching `where`
  * grouped by `dims`, one row per group, the keys of dimension i as `keyName(i, j)`, then
@@ -245,9 +280,12 @@ export function groupFlows(
   /** the relation of flows: the whole store (default), flow_wide alone, or flow_core's rows (IPv4 only) */
   from: 'store' | 'wide' | 'core' = 'store',
 ): SqlNode {
-  const selects = keyedParts(dims, where, from).map(
-    (p) => sql`SELECT ${p.keys}, ${aggregates} FROM ${p.from} WHERE ${p.where} GROUP BY ALL`,
-  );
+  const coded = from === 'core' && dims.some((d) => d.coreCoded !== undefined);
+  const selects = coded
+    ? [codedCoreSelect(dims, where, aggregates)]
+    : keyedParts(dims, where, from).map(
+        (p) => sql`SELECT ${p.keys}, ${aggregates} FROM ${p.from} WHERE ${p.where} GROUP BY ALL`,
+      );
   return sql`${ident(name)} AS (
   ${join(selects, '\n  UNION ALL\n  ')}
 )`;

@@ -59,3 +59,21 @@ describe('groupAdditive with derived dimensions', () => {
     expect(text).toMatch(/SELECT \("k0_0" \/\/ 256\) AS "k0_0", "k1_0", sum\("flows"\) AS "flows"/);
   });
 });
+
+describe('the protocol, coded in flow_core', () => {
+  it('groups flow_core by the code and shows each group as its protocol', async () => {
+    const node = topTalkers({ dimensions: ['protocol'], by: 'flows', limit: 50 });
+    expect(render(node, duckdbDialect).text).toMatch(/"proto_code" AS "k0_0"/);
+    const got = (await rows(node)).map((r) => JSON.parse(r) as { protocol: number | null; flows: number });
+    const want = await rows(
+      sql`SELECT protocol, count(*) AS flows FROM flow_store WHERE log_status = 'OK' GROUP BY ALL ORDER BY flows DESC, protocol`,
+    );
+    const shown = got.filter((r) => !('other' in r) || (r as { other?: boolean }).other !== true);
+    expect(
+      new Set(want.map((r) => (JSON.parse(r) as { protocol: number | null }).protocol)).size,
+    ).toBeGreaterThan(2);
+    expect(shown.map((r) => JSON.stringify({ protocol: r.protocol, flows: r.flows })).sort()).toEqual(
+      want.sort(),
+    );
+  });
+});

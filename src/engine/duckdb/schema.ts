@@ -143,7 +143,7 @@ export function flowStoreViewSql(): string {
 export function coreViewSql(): string {
   return [
     `CREATE OR REPLACE TEMP VIEW ${q(STORE.coreView)} AS`,
-    `${coreBranchSql()}`,
+    `${coreBranchSql(true)}`,
     `UNION ALL BY NAME (SELECT * FROM ${q(STORE.wide)} LIMIT 0)`,
   ].join('\n');
 }
@@ -162,8 +162,11 @@ export function encodeProtocolSql(column: string): string {
   );
 }
 
-/** flow_core as flow_store shows it: kind, end, the pkt-* IPv4 halves and the protocol derived. */
-function coreBranchSql(): string {
+/**
+ * flow_core as flow_store shows it: kind, end, the pkt-* IPv4 halves and the protocol derived.
+ * The core view also keeps the protocol's code, for analyses that group on it (`Dimension.coreCoded`).
+ */
+function coreBranchSql(keepCode = false): string {
   const derived = [
     `${translate(STORE.protoColumn, PROTOCOL_SWAPS)} AS ${q('protocol')}`,
     `CAST(${lit('vpc')} AS ${enumType(KIND_VALUES)}) AS ${q(STORE.kindColumn)}`,
@@ -171,7 +174,9 @@ function coreBranchSql(): string {
     `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('srcaddr_v4')} END AS ${q('pkt_srcaddr_v4')}`,
     `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('dstaddr_v4')} END AS ${q('pkt_dstaddr_v4')}`,
   ];
-  const stored = [STORE.durColumn, STORE.pktColumn, STORE.protoColumn].map(q).join(', ');
+  const stored = [STORE.durColumn, STORE.pktColumn, ...(keepCode ? [] : [STORE.protoColumn])]
+    .map(q)
+    .join(', ');
   return `SELECT * EXCLUDE (${stored}), ${derived.join(', ')} FROM ${q(STORE.core)}`;
 }
 

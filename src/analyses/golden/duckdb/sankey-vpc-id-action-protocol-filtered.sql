@@ -1,5 +1,5 @@
 WITH "g_core" AS (
-  SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "protocol" AS "k2_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER) AND "protocol" <> CAST($3 AS UTINYINT)) GROUP BY ALL
+  SELECT * REPLACE (CAST(CASE "k2_0" WHEN 0 THEN 6 WHEN 1 THEN 17 WHEN 2 THEN 1 WHEN 6 THEN 0 WHEN 17 THEN 2 ELSE "k2_0" END AS UTINYINT) AS "k2_0") FROM (SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "proto_code" AS "k2_0", sum("packets") AS "packets" FROM "flow_store_core" WHERE ("log_status" = 'OK' AND "start" >= CAST($1 AS UINTEGER) AND "start" < CAST($2 AS UINTEGER) AND "protocol" <> CAST($3 AS UTINYINT)) GROUP BY ALL)
 ),
 "g_wide" AS (
   SELECT "vpc_id" AS "k0_0", "action" AS "k1_0", "protocol" AS "k2_0", sum("packets") AS "packets" FROM "flow_wide" WHERE ("log_status" = 'OK' AND "start" >= CAST($4 AS UINTEGER) AND "start" < CAST($5 AS UINTEGER) AND "protocol" <> CAST($6 AS UTINYINT)) GROUP BY ALL
