@@ -4,14 +4,15 @@
 // so aggregation never formats millions of values.
 
 import { UserError } from '../errors.js';
-import { COLUMNS, type Column, columnBySql, PROTOCOL_SWAPS, STORE, storageColumnsOf } from '../flow/index.js';
+import {
+  COLUMNS,
+  type Column,
+  columnBySql,
+  protocolCaseSql,
+  STORE,
+  storageColumnsOf,
+} from '../flow/index.js';
 import { and, fn, ident, join, or, raw, type SqlNode, sql, value } from '../sql/index.js';
-
-/** flow_core's protocol code held by `key`, decoded (PROTOCOL_SWAPS; the core view's CASE). */
-function decodeProtocol(key: SqlNode): SqlNode {
-  const whens = PROTOCOL_SWAPS.map(([code, p]) => `WHEN ${code} THEN ${p}`).join(' ');
-  return sql`CAST(CASE ${key} ${raw(whens)} ELSE ${key} END AS UTINYINT)`;
-}
 
 export interface Dimension {
   /** the name the user gave, canonical (`dstport`, `src`) */
@@ -31,10 +32,10 @@ export interface Dimension {
   readonly core?: readonly SqlNode[];
   /**
    * A key flow_core stores coded (the protocol: STORE.protoColumn): grouping apart, flow_core's
-   * rows group on `key` and each group's key is decoded after (`decode`, a bijection, so the
-   * groups are the same), instead of decoding every flow.
+   * rows group on `key` and each group's key (the column named `column`) is decoded after
+   * (`decode`, a bijection, so the groups are the same), instead of decoding every flow.
    */
-  readonly coreCoded?: { readonly key: SqlNode; readonly decode: (key: SqlNode) => SqlNode };
+  readonly coreCoded?: { readonly key: SqlNode; readonly decode: (column: string) => SqlNode };
   /** the shown value, over key columns named by `key(i)` of an aggregated relation */
   display(key: (i: number) => SqlNode): SqlNode;
   /**
@@ -105,7 +106,12 @@ function ofColumn(c: Column): Dimension {
         keys: parts,
         display: (key) => key(0),
         ...(c.sql === 'protocol'
-          ? { coreCoded: { key: ident(STORE.protoColumn), decode: decodeProtocol } }
+          ? {
+              coreCoded: {
+                key: ident(STORE.protoColumn),
+                decode: (k: string) => raw(protocolCaseSql(`"${k}"`, 'protocol')),
+              },
+            }
           : {}),
       };
   }
@@ -250,20 +256,18 @@ export function keyedParts(
   ];
 }
 
-/** flow_core's rows grouped with coded keys as stored, each group's coded keys decoded after. */
+/** flow_core's rows grouped on coded keys as stored (`Dimension.coreCoded`), each group's key decoded after. */
 function codedCoreSelect(dims: readonly Dimension[], where: SqlNode, aggregates: SqlNode): SqlNode {
-  const keys = dims.flatMap((d, i) => {
-    const plain = d.core ?? d.v4?.keys ?? d.keys;
-    return plain.map(
-      (k, j) => sql`${j === 0 && d.coreCoded !== undefined ? d.coreCoded.key : k} AS ${ident(keyName(i, j))}`,
-    );
+  const stored = dims.map((d) => {
+    if (d.coreCoded === undefined) return d;
+    const [, ...rest] = d.core ?? d.v4?.keys ?? d.keys;
+    return { ...d, core: [d.coreCoded.key, ...rest] };
   });
+  const [p] = keyedParts(stored, where, 'core') as [KeyedPart];
   const decoded = dims.flatMap((d, i) =>
-    d.coreCoded === undefined
-      ? []
-      : [sql`${d.coreCoded.decode(ident(keyName(i, 0)))} AS ${ident(keyName(i, 0))}`],
+    d.coreCoded === undefined ? [] : [sql`${d.coreCoded.decode(keyName(i, 0))} AS ${ident(keyName(i, 0))}`],
   );
-  return sql`SELECT * REPLACE (${join(decoded)}) FROM (SELECT ${join(keys)}, ${aggregates} FROM ${ident(STORE.coreView)} WHERE ${where} GROUP BY ALL)`;
+  return sql`SELECT * REPLACE (${join(decoded)}) FROM (SELECT ${p.keys}, ${aggregates} FROM ${p.from} WHERE ${p.where} GROUP BY ALL)`;
 }
 
 /**

@@ -144,3 +144,15 @@ export const PROTOCOL_DECODE: Readonly<Uint8Array> = CODES.decode;
 export const PROTOCOL_SWAPS: readonly (readonly [number, number])[] = Object.freeze(
   [...CODES.decode].flatMap((p, code) => (p === code ? [] : [[code, p] as const])),
 );
+
+/**
+ * SQL text of a CASE that turns the protocol in `expr` into flow_core's code (`to: 'code'`) or the
+ * code back into the protocol (`to: 'protocol'`); only the swapped values need a branch. The one
+ * spelling of the translation, for the store's views, its migration and the analyses.
+ */
+export function protocolCaseSql(expr: string, to: 'code' | 'protocol'): string {
+  const whens = PROTOCOL_SWAPS.map(([code, p]) =>
+    to === 'code' ? `WHEN ${p} THEN ${code}` : `WHEN ${code} THEN ${p}`,
+  );
+  return `CAST(CASE ${expr} ${whens.join(' ')} ELSE ${expr} END AS UTINYINT)`;
+}

@@ -8,8 +8,7 @@ import {
   CORE_COLUMNS,
   KIND_VALUES,
   type Physical,
-  PROTOCOL_ENCODE,
-  PROTOCOL_SWAPS,
+  protocolCaseSql,
   STORAGE_COLUMNS,
   STORE,
   type StorageColumn,
@@ -148,18 +147,9 @@ export function coreViewSql(): string {
   ].join('\n');
 }
 
-/** A CASE over `column` mapping each (from, to) pair; other values pass through. */
-function translate(column: string, pairs: readonly (readonly [number, number])[]): string {
-  const whens = pairs.map(([from, to]) => `WHEN ${from} THEN ${to}`).join(' ');
-  return `CAST(CASE ${q(column)} ${whens} ELSE ${q(column)} END AS UTINYINT)`;
-}
-
 /** SQL giving flow_core's code (PROTOCOL_ENCODE) of the protocol in `column`. */
 export function encodeProtocolSql(column: string): string {
-  return translate(
-    column,
-    [...PROTOCOL_ENCODE].flatMap((code, p) => (code === p ? [] : [[p, code] as const])),
-  );
+  return protocolCaseSql(q(column), 'code');
 }
 
 /**
@@ -168,7 +158,7 @@ export function encodeProtocolSql(column: string): string {
  */
 function coreBranchSql(keepCode = false): string {
   const derived = [
-    `${translate(STORE.protoColumn, PROTOCOL_SWAPS)} AS ${q('protocol')}`,
+    `${protocolCaseSql(q(STORE.protoColumn), 'protocol')} AS ${q('protocol')}`,
     `CAST(${lit('vpc')} AS ${enumType(KIND_VALUES)}) AS ${q(STORE.kindColumn)}`,
     `CAST(${q('start')} + ${q(STORE.durColumn)} AS UINTEGER) AS ${q('end')}`,
     `CASE WHEN ${q(STORE.pktColumn)} THEN ${q('srcaddr_v4')} END AS ${q('pkt_srcaddr_v4')}`,
