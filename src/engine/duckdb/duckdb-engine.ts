@@ -2,6 +2,7 @@
 // access disabled (queries, `flowsight sql`), runs SQL trees, and hands out the flow writer.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import {
   BIGINT,
   BOOLEAN,
@@ -105,7 +106,21 @@ export class DuckdbEngine implements Engine {
     readonly path: string,
     /** whether close() closes the instance too (a sibling closes its connection only) */
     private readonly owner = true,
+    /** DuckDB's threads as opened */
+    private readonly threads = availableParallelism(),
   ) {}
+
+  /**
+   * Sets DuckDB's threads for the whole instance (every sibling's queries too); no argument: as
+   * opened. A load runs one INSERT at a time, and with more threads than one the connection's own
+   * thread spins on DuckDB's task queue while another runs it (docs/specs/ingest.md, "One DuckDB
+   * thread while loading").
+   */
+  async setThreads(n: number = this.threads): Promise<void> {
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new Error(`DuckDB threads must be a whole number >= 1, got ${n}`);
+    await this.connection.run(`SET threads = ${n}`);
+  }
 
   /**
    * Another engine on this one's store and DuckDB instance: a connection of its own (its own
@@ -113,7 +128,13 @@ export class DuckdbEngine implements Engine {
    * by its next query. Close it before this one.
    */
   async sibling(): Promise<DuckdbEngine> {
-    const engine = new DuckdbEngine(this.instance, await this.instance.connect(), this.path, false);
+    const engine = new DuckdbEngine(
+      this.instance,
+      await this.instance.connect(),
+      this.path,
+      false,
+      this.threads,
+    );
     await engine.connection.run(coreViewSql());
     return engine;
   }
@@ -147,7 +168,13 @@ export class DuckdbEngine implements Engine {
     } catch (e) {
       throw openError(opts.path, opts.readOnly === true, e);
     }
-    const engine = new DuckdbEngine(instance, await instance.connect(), opts.path);
+    const engine = new DuckdbEngine(
+      instance,
+      await instance.connect(),
+      opts.path,
+      true,
+      opts.threads ?? availableParallelism(),
+    );
     if (!opts.readOnly) await ensureSchema(engine.connection);
     try {
       await engine.connection.run(coreViewSql());

@@ -138,8 +138,10 @@ export class ScanAppender {
   /** appends waiting for a stage, in order: each runs after the one before it */
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
-  /** the INSERT of a full stage, while rows fill the next one */
+  /** the last INSERT queued, while rows fill the next stage */
   private inflight: Promise<void> | undefined;
+  /** by stage: its INSERT, until rows go to it again */
+  private readonly busy: (Promise<void> | undefined)[] = [];
   private readonly allValid: Uint8Array;
   /** validity realigned to bit 0 when a slice does not start on a byte */
   private readonly shifted: Uint8Array;
@@ -248,7 +250,7 @@ export class ScanAppender {
     table: string,
     columnNames: readonly string[],
     capacity: number,
-    stages: 1 | 2 = 1,
+    stages = 1,
     /** puts each stage in insert order before its INSERT (a table without the key columns: never) */
     reorder?: ReorderStage,
   ): Promise<ScanAppender> {
@@ -292,18 +294,30 @@ export class ScanAppender {
     }
   }
 
-  /** The current stage is full: its INSERT starts once the last one ended, and rows go to the next stage. */
+  /**
+   * The current stage is full: its INSERT is queued after the last one, and rows go to the next
+   * stage once that one's INSERT has ended.
+   */
   private async rotate(): Promise<void> {
-    const st = this.stages[this.cur] as Stage;
+    const k = this.cur;
+    const st = this.stages[k] as Stage;
     this.reorder(st); // while the INSERT before it runs
     const before = this.inflight;
-    this.inflight = undefined;
-    await before; // an earlier INSERT's failure fails this append
-    const run = this.insert(st);
-    if (this.stages.length === 1) return run;
-    run.catch(() => {}); // seen by the next rotate(), flush() or discard()
+    const run = (async () => {
+      await before; // an earlier INSERT's failure fails this one, and the append that waits on it
+      await this.insert(st);
+    })();
+    if (this.stages.length === 1) {
+      this.inflight = undefined;
+      return run;
+    }
+    run.catch(() => {}); // seen by a later rotate(), flush() or discard()
     this.inflight = run;
-    this.cur = (this.cur + 1) % this.stages.length;
+    this.busy[k] = run;
+    this.cur = (k + 1) % this.stages.length;
+    const next = this.busy[this.cur];
+    this.busy[this.cur] = undefined;
+    await next;
   }
 
   /** Inserts what is staged (after the appends and the INSERT before it). */
@@ -313,6 +327,7 @@ export class ScanAppender {
     this.reorder(st); // while the INSERT before it runs
     const before = this.inflight;
     this.inflight = undefined;
+    this.busy.length = 0; // each INSERT queued waits for the one before it: the last one covers all
     await before;
     if (st.length > 0) await this.insert(st);
   }
@@ -322,6 +337,7 @@ export class ScanAppender {
     await this.tail;
     const before = this.inflight;
     this.inflight = undefined;
+    this.busy.length = 0;
     await before?.catch(() => {});
     for (const st of this.stages) {
       st.length = 0;
