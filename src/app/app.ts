@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { type FlowListQuery, flowList, type TopQuery, topTalkers } from '../analyses/index.js';
 import { DuckdbEngine, type QueryResult, WRITER_MEMORY_STEPS } from '../engine/index.js';
+import { UserError } from '../errors.js';
 
 export { WRITER_MEMORY_STEPS } from '../engine/index.js';
 
@@ -15,6 +16,7 @@ import {
   ingest,
   nativeReorderStage,
   parseFormat,
+  startParseWorkers,
 } from '../ingest/index.js';
 import { hourlyTable, hourlyUpkeep, overlappingHours, writtenInOrder } from '../policy/index.js';
 
@@ -47,36 +49,46 @@ export async function runIngest(
   store?: DuckdbEngine,
 ): Promise<IngestReport> {
   const format = req.format === undefined ? undefined : parseFormat(req.format, '--format');
+  // On an engine of its own, DuckDB loads on one thread (loadThreads): its INSERTs run one at a
+  // time, and with two threads the connection's thread spun on DuckDB's task queue while the other
+  // ran them (3.9 of 28 CPU-s for the 10 M bench); one thread also holds less memory (50 000 NAT'd
+  // flows ran out of 16 MB with two, 400 000 load in it with one). The hourly rows and the
+  // compaction get every thread. A store given (serve --ingest) is left as it is: its dashboard
+  // queries share the threads.
+  const threads = store === undefined ? loadThreads() : undefined;
   const steps =
     store !== undefined
       ? []
       : typeof req.memoryLimit === 'string'
         ? [req.memoryLimit]
         : [...(req.memoryLimit ?? WRITER_MEMORY_STEPS)];
-  const engine =
-    store ??
-    (await DuckdbEngine.open({
-      path: cfg.db,
-      readOnly: false,
-      memoryLimit: steps.shift() as string,
-    }));
-  // On an engine of its own, DuckDB loads on one thread: its INSERTs run one at a time, and with
-  // two threads the connection's thread spun on DuckDB's task queue while the other ran them (3.9
-  // of 28 CPU-s for the 10 M bench). The hourly rows and the compaction get every thread. A store
-  // given (serve --ingest) is left as it is: its dashboard queries share the threads.
-  const oneThread = store === undefined;
+  // the parse workers boot (their modules and the addon, ~0.2 s) while the store opens
+  const parseWorkers = req.inputs.some((i) => i !== '-') ? startParseWorkers(req.workers) : undefined;
+  let engine: DuckdbEngine;
+  try {
+    engine =
+      store ??
+      (await DuckdbEngine.open({
+        path: cfg.db,
+        readOnly: false,
+        memoryLimit: steps.shift() as string,
+      }));
+  } catch (e) {
+    await parseWorkers?.close();
+    throw e;
+  }
   try {
     await prepareStore(engine);
     const before = num((await engine.query(hourlyUpkeep.lastHour())).rows[0]?.hour);
     const spans: [number, number][] = [];
     const keeper = new HourlyKeeper();
-    if (oneThread) await engine.setThreads(1);
+    if (threads !== undefined) await engine.setThreads(threads);
     const writer = await engine.writer({
       reorder: nativeReorderStage(),
       beforeCommit: async (a, b) => {
-        if (oneThread) await engine.setThreads();
+        if (threads !== undefined) await engine.setThreads();
         const kept = await keeper.keep(engine, a, b);
-        if (oneThread) await engine.setThreads(1);
+        if (threads !== undefined) await engine.setThreads(threads);
         if (kept !== null) spans.push(kept);
       },
     });
@@ -111,20 +123,39 @@ export async function runIngest(
         ...(req.stdin === undefined ? {} : { stdin: req.stdin }),
         ...(req.onProgress === undefined ? {} : { onProgress: req.onProgress }),
         ...(req.groupFlows === undefined ? {} : { groupFlows: req.groupFlows }),
+        ...(parseWorkers === undefined ? {} : { parseWorkers }),
       });
     } finally {
       // the run's staging memory goes now, not with the engine (a live store's lives on)
       if (writer.inTransaction) await writer.rollback();
       await writer.release();
-      if (oneThread) await engine.setThreads();
+      await parseWorkers?.close(); // before the compaction: their memory goes now
+      if (threads !== undefined) await engine.setThreads();
     }
     // hours written by several transactions hold a row per transaction and key: merge them
     for (const [a, b] of overlappingHours(spans, before))
       await engine.transaction(hourlyUpkeep.compact(a, b));
     return report;
   } finally {
+    await parseWorkers?.close();
     if (store === undefined) await engine.close();
   }
+}
+
+/** DuckDB's threads while an ingest loads flows: FLOWSIGHT_LOAD_THREADS, default 1. */
+export function loadThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.FLOWSIGHT_LOAD_THREADS;
+  if (v === undefined || v.trim() === '') return 1;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UserError(
+      'config.load-threads',
+      `FLOWSIGHT_LOAD_THREADS must be a whole number >= 1, got '${v}'`,
+      {
+        hint: 'unset it to load on one DuckDB thread (the default, and the fastest measured), or set e.g. FLOWSIGHT_LOAD_THREADS=2',
+      },
+    );
+  return n;
 }
 
 /**

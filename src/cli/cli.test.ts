@@ -1,8 +1,9 @@
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli, tempDir } from '../../test/support/cli.js';
 import { runIngest } from '../app/index.js';
 import { DuckdbEngine } from '../engine/index.js';
@@ -493,8 +494,13 @@ describe('flowsight ingest in transactions', () => {
 });
 
 describe('flowsight ingest when the store runs out of memory', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   /**
-   * 50 000 flows: more than DuckDB can hold in 16 MB before the commit. Every other one is NAT'd
+   * 50 000 flows: more than DuckDB can hold in 16 MB before the commit when it loads on two
+   * threads (FLOWSIGHT_LOAD_THREADS=2; on one, the default, they fit). Every other one is NAT'd
    * (pkt-srcaddr differs), so both flow_core and flow_wide take half.
    */
   function bigLog(path: string): void {
@@ -511,6 +517,7 @@ describe('flowsight ingest when the store runs out of memory', () => {
   it.each([0, 2])(
     'with --workers %i, stops with a clear error naming the limit, keeps what was stored, and a later run with more memory finishes',
     async (workers) => {
+      vi.stubEnv('FLOWSIGHT_LOAD_THREADS', '2');
       const small = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db, '--memory-limit', '16MB']);
       expect(small.code).toBe(0);
       const before = await storeState();
@@ -534,6 +541,26 @@ describe('flowsight ingest when the store runs out of memory', () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ files: 1, flows: 50_000, skippedFiles: 1 });
     },
   );
+
+  it('loads on one DuckDB thread by default, where the same flows fit in 16 MB', async () => {
+    const big = join(dir, 'big.log');
+    bigLog(big);
+    const r = await runCli(['ingest', big, '--db', db, '--memory-limit', '16MB', '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, flows: 50_000 });
+    expect(await sqlJson('SELECT count(*) AS n FROM flows')).toEqual([{ n: 50_000 }]);
+    // the store keeps DuckDB's thread count: a query after the ingest still uses every core
+    expect(await sqlJson("SELECT current_setting('threads') AS t")).toEqual([{ t: availableParallelism() }]);
+  });
+
+  it('refuses a FLOWSIGHT_LOAD_THREADS that is not a whole number, naming it, before touching the store', async () => {
+    vi.stubEnv('FLOWSIGHT_LOAD_THREADS', 'two');
+    const r = await runCli(['ingest', join(dir, 'good.log.gz'), '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FLOWSIGHT_LOAD_THREADS must be a whole number >= 1, got 'two'/);
+    expect(r.stderr).toMatch(/hint: unset it/);
+    expect(existsSync(db)).toBe(false);
+  });
 
   /**
    * The check's hourly rows, kept transaction by transaction (only where they sum flows up),
@@ -564,6 +591,7 @@ describe('flowsight ingest when the store runs out of memory', () => {
   it.each([0, 2])(
     'with --workers %i and limits to climb, rolls back, raises the limit and reads the same files again',
     async (workers) => {
+      vi.stubEnv('FLOWSIGHT_LOAD_THREADS', '2');
       const big = join(dir, 'big.log');
       bigLog(big);
       const report = await runIngest({ db }, { inputs: [dir], workers, memoryLimit: ['16MB', '256MB'] });

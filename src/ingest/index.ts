@@ -12,5 +12,6 @@ export {
   type IngestProgress,
   type IngestReport,
   ingest,
+  startParseWorkers,
 } from './pipeline.js';
 export { expandInputs, type InputFile } from './sources/file.js';

@@ -21,7 +21,7 @@ export type { FlowSink, IngestOptions, IngestProgress, IngestReport } from './ty
  * file's first row group): at 0.5 M flows that was a fifth of a 10 M ingest. 2 M flows load
  * within the writer's first memory limit (96 MB): INSERTs write compressed row groups as they go.
  */
-const GROUP_FLOWS = 2_000_000;
+const GROUP_FLOWS = Number(process.env.FS_EXP_GROUP) || 2_000_000;
 const GROUP_FILES = 500;
 
 type FileInput = InputFile & { kind: 'file' };
@@ -99,7 +99,8 @@ export async function ingest(
   for (const f of inputsFound) if (f.kind === 'stdin') await ingestStdin(sink, opts, report, maxSamples);
   let queue = inputsFound.filter((f): f is FileInput => f.kind === 'file');
   const workers = opts.workers ?? defaultWorkers();
-  const pool = workers > 0 && queue.length > 0 ? createParsePool(workers) : undefined;
+  const own = opts.parseWorkers === undefined;
+  const pool = workers > 0 && queue.length > 0 ? (opts.parseWorkers ?? createParsePool(workers)) : undefined;
   const progress = progressOf(opts, queue, report);
   const yieldSoFar: FileYield = { bytes: 0, flows: 0 };
   const hashes = hashAhead();
@@ -142,9 +143,18 @@ export async function ingest(
       queue = queue.slice(g.taken.length);
     }
   } finally {
-    await pool?.close();
+    if (own) await pool?.close();
   }
   return report;
+}
+
+/**
+ * The parse workers an ingest of files will use (`IngestOptions.parseWorkers`), started now: a
+ * worker takes about 0.2 s to load its modules and the addon, which it can do while the store
+ * opens. None when `workers` is 0; the caller closes them.
+ */
+export function startParseWorkers(workers = defaultWorkers()): ParsePool | undefined {
+  return workers > 0 ? createParsePool(workers) : undefined;
 }
 
 async function ingestStdin(

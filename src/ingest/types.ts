@@ -50,8 +50,13 @@ export interface IngestOptions {
   readonly workers?: number;
   /** batches to reuse; one per run is made when not given */
   readonly pool?: BatchPool;
-  /** flows per transaction, about (default 500 000): the group of files ends where it reaches them */
+  /** flows per transaction, about (default 2 000 000): the group of files ends where it reaches them */
   readonly groupFlows?: number;
+  /**
+   * parse workers started before (`startParseWorkers`), so that they boot while the store opens;
+   * the caller closes them. Used when `workers` is not 0 and there are files to read.
+   */
+  readonly parseWorkers?: import('./parse-pool.js').ParsePool;
 }
 
 export interface IngestReport {
