@@ -13,7 +13,7 @@ import {
 } from '../../flow/index.js';
 import { sql } from '../../sql/index.js';
 import { DuckdbEngine } from './duckdb-engine.js';
-import { copyBits } from './scan-appender.js';
+import { allSet, copyBits } from './scan-appender.js';
 
 let dir: string;
 beforeEach(() => {
@@ -367,6 +367,95 @@ describe('the DuckDB flow writer', () => {
     expect(r.rows[0]).toEqual({ n: BigInt(12 * 32_768), files: 1n });
     await engine.close();
   }, 60_000);
+
+  it('keeps every NULL and every value when chunks with NULLs and chunks without alternate', async () => {
+    // DuckDB reads a stage 2048 rows at a time, and a chunk without NULLs gets no validity mask:
+    // a mask left from the chunk before would turn its values into NULLs. Blocks of rows with a
+    // NULL dstport (and, for the block's first row, a NULL protocol) alternate with blocks
+    // without, in lengths around the chunk size.
+    const engine = await DuckdbEngine.open({ path: join(dir, 'v.duckdb'), readOnly: false });
+    const w = await engine.writer();
+    await w.begin();
+    const id = w.startFile();
+    const blocks = [2048, 2048, 100, 3000, 2048, 1, 4095, 2049, 700, 6000];
+    const n = blocks.reduce((a, x) => a + x, 0);
+    const nullAt = new Uint8Array(n);
+    let at = 0;
+    blocks.forEach((len, k) => {
+      if (k % 2 === 0) nullAt.fill(1, at, at + len);
+      at += len;
+    });
+    const b = createBatch(n);
+    b.strings.push('000123456789', 'eni-0a1b2c3d4e5f60718');
+    let firstOfBlock = 0;
+    const blockStart = new Set<number>();
+    for (const len of blocks) {
+      blockStart.add(firstOfBlock);
+      firstOfBlock += len;
+    }
+    let dstports = 0;
+    let dstportSum = 0;
+    for (let r = 0; r < n; r++) {
+      put(b, 'version', r, 2);
+      put(b, 'account_id', r, 0);
+      put(b, 'interface_id', r, 1);
+      put(b, 'srcaddr_v4', r, 0x0a000001);
+      put(b, 'dstaddr_v4', r, 0x0a000002 + r);
+      put(b, 'srcport', r, 40_000);
+      if (nullAt[r] === 0 || r % 3 !== 0) {
+        put(b, 'dstport', r, r % 65_536);
+        dstports++;
+        dstportSum += r % 65_536;
+      }
+      if (!(nullAt[r] === 1 && blockStart.has(r))) put(b, 'protocol', r, 17);
+      put(b, 'packets', r, 1);
+      put(b, 'bytes', r, 100 + r);
+      put(b, 'start', r, 1_764_000_000 + r);
+      put(b, 'end', r, 1_764_000_060 + r);
+      put(b, 'action', r, 0);
+      put(b, 'log_status', r, 0);
+    }
+    b.length = n;
+    routeBatch(b);
+    await w.append(b, id);
+    w.endFile(id, { path: 'v.log', size: 1, hash: 'v' }, 0);
+    await w.commit(new Date(0));
+    const nullProtocols = blocks.filter((_, k) => k % 2 === 0).length;
+    const r = await engine.query(
+      sql`SELECT count(*) AS n, count(dstport) AS d, sum(dstport) AS s, count(protocol) AS p, count(bytes) AS b FROM flows`,
+    );
+    expect(r.rows[0]).toEqual({
+      n: BigInt(n),
+      d: BigInt(dstports),
+      s: BigInt(dstportSum),
+      p: BigInt(n - nullProtocols),
+      b: BigInt(n),
+    });
+    await engine.close();
+  });
+
+  it('tells a run of set validity bits from one with any bit clear, at any offset', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 40 }),
+        fc.nat(319),
+        fc.nat(320),
+        (mask, from, len) => {
+          const bits = mask.length * 8;
+          const s = Math.min(from, bits);
+          const n = Math.min(len, bits - s);
+          const want = Array.from(
+            { length: n },
+            (_, i) => ((mask[(s + i) >> 3] as number) >> ((s + i) & 7)) & 1,
+          ).every((x) => x === 1);
+          expect(allSet(mask, s, n)).toBe(want);
+          const full = new Uint8Array(mask.length).fill(255);
+          expect(allSet(full, s, n)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 
   it('copies validity bits between any offsets, leaving the bits around them alone', () => {
     fc.assert(
