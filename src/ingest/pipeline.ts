@@ -21,7 +21,7 @@ export type { FlowSink, IngestOptions, IngestProgress, IngestReport } from './ty
  * file's first row group): at 0.5 M flows that was a fifth of a 10 M ingest. 2 M flows load
  * within the writer's first memory limit (96 MB): INSERTs write compressed row groups as they go.
  */
-const GROUP_FLOWS = Number(process.env.FS_EXP_GROUP) || 2_000_000;
+const GROUP_FLOWS = 2_000_000;
 const GROUP_FILES = 500;
 
 type FileInput = InputFile & { kind: 'file' };
