@@ -152,7 +152,6 @@ export class ScanAppender {
   private inflight: Promise<void> | undefined;
   /** by stage: its INSERT, until rows go to it again */
   private readonly busy: (Promise<void> | undefined)[] = [];
-  private readonly allValid: Uint8Array;
   /** validity realigned to bit 0 when a slice does not start on a byte */
   private readonly shifted: Uint8Array;
   private fileIds = new Uint32Array(0);
@@ -178,7 +177,6 @@ export class ScanAppender {
   ) {
     const vector = duckdb.vector_size();
     this.vector = vector;
-    this.allValid = new Uint8Array(vector / 8).fill(255);
     this.shifted = new Uint8Array(vector / 8 + 1);
     const fills = fillsFor(columnNames);
     this.stages = Array.from({ length: stages }, () => this.newStage(fills, columnNames, types));
@@ -462,8 +460,8 @@ export class ScanAppender {
       const child = duckdb.data_chunk_get_vector(output, k);
       // a run with no NULL leaves the vector without a validity mask: DuckDB then appends it
       // without reading bits (ValidityAppend was 2% of the ingest's CPU with every mask written)
-      const masked = c.fill.kind === 'extra' || (c.valid !== undefined && !allSet(c.valid, first, n));
-      if (masked) duckdb.vector_ensure_validity_writable(child);
+      const mask = c.valid !== undefined && !allSet(c.valid, first, n) ? c.valid : undefined;
+      if (mask !== undefined) duckdb.vector_ensure_validity_writable(child);
       if (c.fill.kind === 'extra') {
         for (let i = 0; i < n; i++) {
           const text = st.extra.get(first + i);
@@ -478,18 +476,14 @@ export class ScanAppender {
           n * c.width,
         );
       }
-      if (masked) this.copyValidity(child, c.valid, first, n);
+      if (mask !== undefined) this.copyValidity(child, mask, first, n);
     }
     duckdb.data_chunk_set_size(output, n);
     st.read = first + n;
   }
 
-  private copyValidity(vector: duckdb.Vector, mask: Uint8Array | undefined, offset: number, n: number): void {
+  private copyValidity(vector: duckdb.Vector, mask: Uint8Array, offset: number, n: number): void {
     const bytes = Math.ceil(n / 8);
-    if (mask === undefined) {
-      duckdb.copy_data_to_vector_validity(vector, 0, this.allValid.buffer as ArrayBuffer, 0, bytes);
-      return;
-    }
     if ((offset & 7) === 0) {
       duckdb.copy_data_to_vector_validity(
         vector,
