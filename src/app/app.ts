@@ -108,6 +108,7 @@ export async function runIngest(
         await writer.commit(now());
       },
       rollback: () => writer.rollback(),
+      groupFlows: () => keeper.transactionFlows(),
       growMemory: async () => {
         const next = steps.shift();
         if (next !== undefined) await writer.setMemoryLimit(next);
@@ -181,6 +182,19 @@ class HourlyKeeper {
   private skip = 0;
   /** the last transaction's rows were kept: the next one's very likely pay too */
   private keeping = false;
+  /** a transaction's rows were looked at: none before the first one */
+  private probed = false;
+
+  /**
+   * Flows per transaction: grouping a transaction's rows holds them in memory, about 2 M flows
+   * of the demo platform ran out of the writer's first 96 MB (0.5 M did not), and the run then
+   * read them again at 128 MB. So 0.5 M while rows are kept, and for the first transaction,
+   * until it is known whether they are; the ingest's default (2 M) once they are not.
+   */
+  transactionFlows(): number | undefined {
+    return !this.probed || this.keeping ? HourlyKeeper.KEPT_TRANSACTION_FLOWS : undefined;
+  }
+  static readonly KEPT_TRANSACTION_FLOWS = 500_000;
 
   /**
    * Stages a transaction's rows and keeps them if they pay; the hours kept, or null. Unless the
@@ -193,6 +207,7 @@ class HourlyKeeper {
       return null;
     }
     const files = { first: firstFile, last: lastFile };
+    this.probed = true;
     if (!this.keeping) {
       const probe = {
         first: firstFile,

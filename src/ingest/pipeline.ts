@@ -252,6 +252,7 @@ async function runGroup(
   const g: GroupResult = { stats: [], skipped: [], failed: [], taken: [] };
   let flows = 0;
   const reading = new Set<FileInput>();
+  const limit = opts.groupFlows ?? sink.groupFlows?.() ?? GROUP_FLOWS;
   const expected = () => {
     if (seen.bytes === 0) return 0;
     let bytes = 0;
@@ -263,7 +264,7 @@ async function runGroup(
     while (
       g.taken.length < queue.length &&
       g.taken.length < GROUP_FILES &&
-      flows + expected() < (opts.groupFlows ?? GROUP_FLOWS) &&
+      flows + expected() < limit &&
       g.failed.length === 0 &&
       g.fatal === undefined
     ) {

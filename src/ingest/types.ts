@@ -28,6 +28,12 @@ export interface FlowSink {
    * back: raises the store's memory limit and returns it, or undefined when it may not grow.
    */
   growMemory?(): Promise<string | undefined>;
+  /**
+   * Flows the next transaction should hold, about, when the sink knows better than the default
+   * (IngestOptions.groupFlows still wins): e.g. less while it keeps per-transaction rows beside
+   * the flows, whose grouping needs memory by the transaction's size.
+   */
+  groupFlows?(): number | undefined;
 }
 
 export interface IngestProgress {
