@@ -82,13 +82,17 @@ export async function runIngest(
     const before = num((await engine.query(hourlyUpkeep.lastHour())).rows[0]?.hour);
     const spans: [number, number][] = [];
     const keeper = new HourlyKeeper();
-    if (threads !== undefined) await engine.setThreads(threads);
+    /** DuckDB's threads: the load's, or every one (the hourly rows, the compaction) */
+    const loading = async (on: boolean) => {
+      if (threads !== undefined) await engine.setThreads(on ? threads : undefined);
+    };
+    await loading(true);
     const writer = await engine.writer({
       reorder: nativeReorderStage(),
       beforeCommit: async (a, b) => {
-        if (threads !== undefined) await engine.setThreads();
+        await loading(false);
         const kept = await keeper.keep(engine, a, b);
-        if (threads !== undefined) await engine.setThreads(threads);
+        await loading(true);
         if (kept !== null) spans.push(kept);
       },
     });
@@ -131,7 +135,7 @@ export async function runIngest(
       if (writer.inTransaction) await writer.rollback();
       await writer.release();
       await parseWorkers?.close(); // before the compaction: their memory goes now
-      if (threads !== undefined) await engine.setThreads();
+      await loading(false);
     }
     // hours written by several transactions hold a row per transaction and key: merge them
     for (const [a, b] of overlappingHours(spans, before))

@@ -44,6 +44,7 @@ export function createParsePool(size: number): ParsePool {
     else idle.push(w);
   };
   const all = [...idle];
+  let closing: Promise<void> | undefined;
   return {
     async parse(job, onBatch) {
       const w = await acquire();
@@ -128,8 +129,10 @@ export function createParsePool(size: number): ParsePool {
         release(w);
       }
     },
-    async close() {
-      await Promise.all(all.map((w) => w.terminate()));
+    close() {
+      // once: a caller may let the workers go early and again on its way out
+      closing ??= Promise.all(all.map((w) => w.terminate())).then(() => undefined);
+      return closing;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { UserError } from '../errors.js';
 import type { BatchPool, FlowBatch } from '../flow/index.js';
 import type { Layout, RejectSample } from './parse/index.js';
+import type { ParsePool } from './parse-pool.js';
 
 /**
  * Where parsed flows go: the store's writer, behind a seam so ingest needs no engine. A
@@ -62,7 +63,7 @@ export interface IngestOptions {
    * parse workers started before (`startParseWorkers`), so that they boot while the store opens;
    * the caller closes them. Used when `workers` is not 0 and there are files to read.
    */
-  readonly parseWorkers?: import('./parse-pool.js').ParsePool;
+  readonly parseWorkers?: ParsePool;
 }
 
 export interface IngestReport {

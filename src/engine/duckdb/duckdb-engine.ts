@@ -168,13 +168,7 @@ export class DuckdbEngine implements Engine {
     } catch (e) {
       throw openError(opts.path, opts.readOnly === true, e);
     }
-    const engine = new DuckdbEngine(
-      instance,
-      await instance.connect(),
-      opts.path,
-      true,
-      opts.threads ?? availableParallelism(),
-    );
+    const engine = new DuckdbEngine(instance, await instance.connect(), opts.path, true, opts.threads);
     if (!opts.readOnly) await ensureSchema(engine.connection);
     try {
       await engine.connection.run(coreViewSql());
